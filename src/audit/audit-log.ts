@@ -1,0 +1,34 @@
+// Every read or change of personal data is recorded here (who, unit, what, why).
+import type pg from 'pg';
+import type { Principal } from '../auth/principal.js';
+
+export interface AuditEntry {
+  action: 'read' | 'list' | 'create' | 'update' | 'decide' | 'export' | 'login' | string;
+  objectType: string;
+  objectId: string;
+  purpose: string;
+  detail?: Record<string, unknown>;
+}
+
+export function auditSql(who: Pick<Principal, 'sub' | 'role' | 'unit'>, e: AuditEntry) {
+  return {
+    text: 'SELECT ypq_audit($1, $2, $3, $4, $5, $6, $7, $8) AS id',
+    values: [who.sub, who.role, who.unit, e.action, e.objectType, e.objectId, e.purpose, e.detail ? JSON.stringify(e.detail) : null],
+  };
+}
+
+export async function audit(db: pg.Pool | pg.PoolClient, who: Pick<Principal, 'sub' | 'role' | 'unit'>, e: AuditEntry): Promise<void> {
+  await db.query(auditSql(who, e));
+}
+
+/** Recomputes the whole chain in one pass; returns the first entry that does not fit. */
+export function verifyChainSql() {
+  return {
+    text: `SELECT id, prev_hash, hash,
+              lag(hash, 1, repeat('0', 64)) OVER (ORDER BY id) AS expected_prev,
+              ypq_audit_hash(prev_hash, at, actor, role, unit, action, object_type, object_id, purpose, detail) AS recomputed,
+              lag(id, 1, 0::bigint) OVER (ORDER BY id) AS prev_id
+           FROM audit_log ORDER BY id`,
+    values: [],
+  };
+}

@@ -1,0 +1,31 @@
+// The `yipanqi` command (../shared/spec/api.md, "Command line").
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
+import { CliError } from './context.js';
+import { serveCommand } from './serve-command.js';
+import { tokenCommand } from './token-command.js';
+import { referenceCommands } from './reference-commands.js';
+
+const program = new Command('yipanqi')
+  .description('Inter-agency data-exchange gateway for population-information platforms')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+program.addCommand(serveCommand());
+program.addCommand(tokenCommand());
+for (const c of referenceCommands()) program.addCommand(c);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+  } else {
+    const e = err as Error;
+    const known = e instanceof CliError || e instanceof ConfigError;
+    process.stderr.write(`yipanqi: ${e.message}${!known && e.cause ? ` (${(e.cause as Error).message ?? e.cause})` : ''}\n`);
+    if (!known && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 1;
+  }
+}

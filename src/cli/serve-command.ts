@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { config } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { loadKeyRing } from '../auth/keys.js';
+import { buildApp } from '../gateway/app.js';
+import { startBoss } from '../jobs/boss.js';
+import { seedDemoCounty } from '../demo/seed.js';
+import { cliLogger } from './context.js';
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('run the gateway: HTTP API, web pages, SFTP polling and background jobs')
+    .action(async () => {
+      const started = Date.now();
+      const cfg = config();
+      const log = cliLogger(cfg);
+      const db = await openDatabase(cfg, log);
+      const boss = await startBoss({ url: db.url, log, pollingIntervalMs: cfg.jobPollIntervalMs });
+      const keys = await loadKeyRing(cfg);
+      if (cfg.demoData) await seedDemoCounty(db.pool, log, cfg.demoPersons);
+      const app = await buildApp({ cfg, pool: db.pool, keys, log });
+
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'stopping');
+        await app.close().catch((err) => log.error({ err }, 'HTTP close failed'));
+        await boss.stop({ graceful: true, timeout: 10_000 }).catch((err) => log.error({ err }, 'job queue stop failed'));
+        await db.close();
+        log.info('stopped');
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+
+      const address = await app.listen({ host: cfg.host, port: cfg.port });
+      log.info({ address, ms: Date.now() - started }, 'gateway ready');
+      process.stderr.write(
+        `\nyipanqi is listening on ${address}\n` +
+          `  health:  ${address}/healthz\n  API docs: ${address}/docs (needs a token: npx yipanqi token --role admin --unit 00)\n\n`,
+      );
+    });
+}
