@@ -1,5 +1,6 @@
 // One PostgreSQL for the whole run: the embedded one (unless DATABASE_URL is set), with a
 // migrated template database that every test file clones into a database of its own.
+import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -9,6 +10,7 @@ import { createLogger } from '../../src/logger.js';
 
 export const TEMPLATE_DB = 'ypq_template';
 let server: EmbeddedServer | undefined;
+let dir: string | undefined;
 
 export default async function setup(project: TestProject) {
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn');
@@ -16,8 +18,10 @@ export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) {
     adminUrl = process.env.DATABASE_URL;
   } else {
+    // A folder per run: two test runs at once (two developers' shells, a watcher) must not share a cluster.
+    dir = path.resolve(`.tmp/test-pg-${process.pid}`);
     server = await startEmbedded({
-      dir: path.resolve('.tmp/test-pg'),
+      dir,
       database: 'postgres',
       log,
       unsafeFast: true,
@@ -41,6 +45,7 @@ export default async function setup(project: TestProject) {
   project.provide('adminUrl', adminUrl);
   return async () => {
     await server?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   };
 }
 
