@@ -15,12 +15,12 @@ export function serveCommand(): Command {
       const cfg = config();
       const log = cliLogger(cfg);
       const db = await openDatabase(cfg, log);
-      const boss = await startBoss({ url: db.url, log, pollingIntervalMs: cfg.jobPollIntervalMs });
+      let stopping = false;
+      const boss = await startBoss({ url: db.url, log, pollingIntervalMs: cfg.jobPollIntervalMs, stopping: () => stopping });
       const keys = await loadKeyRing(cfg);
       if (cfg.demoData) await seedDemoCounty(db.pool, log, cfg.demoPersons);
       const app = await buildApp({ cfg, pool: db.pool, keys, log });
 
-      let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;

@@ -26,7 +26,9 @@ export async function openDatabase(cfg: Config, log: Logger, opts: { migrate?: b
     url = embedded.url;
   }
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20, application_name: 'yipanqi' });
-  pool.on('error', (err) => log.error({ err }, 'idle database connection failed'));
+  let closed = false;
+  // Ctrl-C reaches the embedded server too (same process group): lost connections are expected then.
+  pool.on('error', (err) => (closed || embedded ? log.debug : log.error).call(log, { err }, 'idle database connection failed'));
   try {
     await pool.query('SELECT 1');
     if (opts.migrate !== false) await migrate(pool, log);
@@ -35,7 +37,6 @@ export async function openDatabase(cfg: Config, log: Logger, opts: { migrate?: b
     await embedded?.stop();
     throw err;
   }
-  let closed = false;
   return {
     pool,
     url,

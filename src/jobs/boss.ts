@@ -16,6 +16,8 @@ export interface BossOptions {
   pollingIntervalMs: number;
   /** Maintenance and cron scheduling; off for short-lived CLI processes. */
   supervise?: boolean;
+  /** True once shutdown began: the database going away then is expected, not an error. */
+  stopping?: () => boolean;
 }
 
 export async function startBoss(o: BossOptions): Promise<PgBoss> {
@@ -27,7 +29,10 @@ export async function startBoss(o: BossOptions): Promise<PgBoss> {
     supervise: o.supervise ?? true,
     schedule: o.supervise ?? true,
   });
-  boss.on('error', (err) => o.log.error({ err }, 'job queue error'));
+  boss.on('error', (err) => {
+    if (o.stopping?.()) o.log.debug({ err }, 'job queue error during shutdown');
+    else o.log.error({ err }, 'job queue error');
+  });
   await boss.start();
   for (const q of Object.values(QUEUES)) {
     if (!(await boss.getQueue(q))) await boss.createQueue(q);
