@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { CliError } from './context.js';
 import { serveCommand } from './serve-command.js';
+import { sftpCommand } from './sftp-command.js';
 import { tokenCommand } from './token-command.js';
 import { referenceCommands } from './reference-commands.js';
 
@@ -14,6 +15,7 @@ const program = new Command('yipanqi')
 
 program.addCommand(serveCommand());
 program.addCommand(tokenCommand());
+program.addCommand(sftpCommand());
 for (const c of referenceCommands()) program.addCommand(c);
 
 try {
