@@ -5,6 +5,8 @@ import { loadKeyRing } from '../auth/keys.js';
 import { buildApp } from '../gateway/app.js';
 import { startBoss } from '../jobs/boss.js';
 import { seedDemoCounty } from '../demo/seed.js';
+import { sftpIngest } from '../intake/sftp/ingest-deps.js';
+import { startSftpPolling } from '../intake/sftp/poll-job.js';
 import { cliLogger } from './context.js';
 
 export function serveCommand(): Command {
@@ -17,6 +19,11 @@ export function serveCommand(): Command {
       const db = await openDatabase(cfg, log);
       let stopping = false;
       const boss = await startBoss({ url: db.url, log, pollingIntervalMs: cfg.jobPollIntervalMs, stopping: () => stopping });
+      const sftp = await startSftpPolling(
+        boss,
+        { pool: db.pool, log, dataDir: cfg.dataDir, ingest: sftpIngest(cfg, db.pool, log) },
+        { intervalMs: cfg.sftpPollIntervalMs, jobPollIntervalMs: cfg.jobPollIntervalMs },
+      );
       const keys = await loadKeyRing(cfg);
       if (cfg.demoData) await seedDemoCounty(db.pool, log, cfg.demoPersons);
       const app = await buildApp({ cfg, pool: db.pool, keys, log });
@@ -26,6 +33,7 @@ export function serveCommand(): Command {
         stopping = true;
         log.info({ signal }, 'stopping');
         await app.close().catch((err) => log.error({ err }, 'HTTP close failed'));
+        await sftp.stop().catch((err) => log.error({ err }, 'SFTP polling stop failed'));
         await boss.stop({ graceful: true, timeout: 10_000 }).catch((err) => log.error({ err }, 'job queue stop failed'));
         await db.close();
         log.info('stopped');
