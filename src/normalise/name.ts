@@ -15,9 +15,17 @@ export function cleanName(raw: string): string {
   return raw.trim().replace(/\s*[\u00B7\u30FB\u2022\u2027\u2219\u0387.\uFF0E]\s*/g, '·').replace(/\s+/g, ' ');
 }
 
-/** The comparison form: simplified, no separators, latin letters lower-case. */
+// Standard simplified characters (通用规范汉字表) that opencc's tw→cn table still rewrites, which
+// turns 王乾 (qian) into 王干 (gan) and 李著 (zhu) into 李着 (zhe): they are kept as written.
+const KEEP = /([乾著])/;
+
+/**
+ * The comparison form: simplified, no separators, latin letters lower-case. NFKC first, so
+ * Kangxi radicals (⽇ U+2F47) and compatibility ideographs pasted from old systems fold too.
+ */
 export function normaliseName(raw: string): string {
-  const s = t2sTw(t2s(toAscii(raw)));
+  const parts = toAscii(raw).normalize('NFKC').split(KEEP);
+  const s = parts.map((p, i) => (i % 2 === 1 ? p : t2sTw(t2s(p)))).join('');
   return s.replace(SEPARATORS, '').toLowerCase();
 }
 

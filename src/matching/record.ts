@@ -1,0 +1,73 @@
+// The one shape every person is compared in, whichever side it comes from: a person in an agency
+// record, or a row of the population database. Prepared once (parsing, opencc, pinyin), compared
+// many times without allocating.
+import { prepareId, type PreparedId } from './id-compare.js';
+import { prepareName, type PreparedName } from './name-similarity.js';
+import { packDate } from './date-compare.js';
+import { prepareSex } from './sex-compare.js';
+import { prepareDivisions } from './division-compare.js';
+import { preparePhone } from './phone-compare.js';
+
+/** What matching reads about a person. Every field may be absent. */
+export interface MatchInput {
+  /** A 居民身份证 number, 15 or 18 characters; leave passport and other document numbers out. */
+  idNumber?: string | null;
+  name?: string | null;
+  /** Stored name_norm / name_pinyin of a persons row: saves recomputing them. */
+  nameNorm?: string | null;
+  namePinyin?: string | null;
+  /** 1, 2, or 0/9 for unknown. */
+  sex?: number | string | null;
+  birthDate?: string | Date | null;
+  /** Division codes: for a person hukou and residence; for a record whatever it states. */
+  divisions?: readonly (string | null | undefined)[];
+  phone?: string | null;
+}
+
+export interface PreparedRecord {
+  id: PreparedId | null;
+  name: PreparedName | null;
+  /** yyyymmdd, 0 when missing. */
+  birth: number;
+  sex: 0 | 1 | 2;
+  divisions: readonly string[];
+  /** Digits, '' when missing. */
+  phone: string;
+}
+
+export function prepareRecord(input: MatchInput): PreparedRecord {
+  return {
+    id: prepareId(input.idNumber),
+    name: prepareName(input.name, { norm: input.nameNorm, pinyin: input.namePinyin }),
+    birth: packDate(input.birthDate),
+    sex: prepareSex(input.sex),
+    divisions: prepareDivisions(input.divisions),
+    phone: preparePhone(input.phone),
+  };
+}
+
+/** A row of the persons table as node-postgres returns it (snake_case columns). */
+export interface PersonMatchRow {
+  id_number: string | null;
+  name: string;
+  name_norm?: string | null;
+  name_pinyin?: string | null;
+  sex: number | null;
+  birth_date: string | Date | null;
+  hukou_division: string | null;
+  residence_division: string | null;
+  phone: string | null;
+}
+
+export function preparePerson(row: PersonMatchRow): PreparedRecord {
+  return prepareRecord({
+    idNumber: row.id_number,
+    name: row.name,
+    nameNorm: row.name_norm,
+    namePinyin: row.name_pinyin,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    divisions: [row.residence_division, row.hukou_division],
+    phone: row.phone,
+  });
+}
