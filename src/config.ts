@@ -1,6 +1,7 @@
 // The one module that reads the environment: validated, defaulted, frozen.
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { RULE_CODES } from './rules/catalog.js';
 
 dotenv.config({ quiet: true } as dotenv.DotenvConfigOptions);
 
@@ -22,6 +23,21 @@ export interface Config {
   readonly maxBodyBytes: number;
   readonly sftpPollIntervalMs: number;
   readonly jobPollIntervalMs: number;
+  /** Per-rule deadline overrides in hours (CASE_DEADLINE_HOURS="newborn_unregistered=720,new_resident=4"). */
+  readonly caseDeadlineHours: Readonly<Record<string, number>>;
+  /** When the escalation job runs (pg-boss cron, minute resolution). */
+  readonly caseEscalationCron: string;
+  /** A case escalated to the county and still not handled this long after is escalated again (level 2). */
+  readonly caseEscalationLevel2AfterHours: number;
+  readonly notifyMaxAttempts: number;
+  readonly notifyBackoffBaseMs: number;
+  readonly notifyBackoffMaxMs: number;
+  readonly notifyTimeoutMs: number;
+  readonly notifyPollIntervalMs: number;
+  /** The SMS gateway notifications are POSTed to; unset → SMS deliveries fail and end dead. */
+  readonly notifySmsUrl: string | undefined;
+  /** SMS text with {caseId} {rule} {title} {unit} {deadline} {event} {level} placeholders; never personal data. */
+  readonly notifySmsTemplate: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -46,12 +62,34 @@ function boolVar(env: NodeJS.ProcessEnv, name: string, dflt: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+function deadlineOverrides(env: NodeJS.ProcessEnv): Record<string, number> {
+  const raw = env.CASE_DEADLINE_HOURS?.trim();
+  const out: Record<string, number> = {};
+  if (!raw) return out;
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z_]+)\s*=\s*(\d+)$/.exec(part);
+    if (!m || !(RULE_CODES as readonly string[]).includes(m[1]) || Number(m[2]) < 1) {
+      throw new ConfigError(`CASE_DEADLINE_HOURS must be rule=hours pairs separated by commas (rules: ${RULE_CODES.join(', ')}), got "${part}"`);
+    }
+    out[m[1]] = Number(m[2]);
+  }
+  return Object.freeze(out);
+}
+
+const DEFAULT_SMS_TEMPLATE = '【一盘棋】{unit} 案件 {caseId}（{title}）{event}，请于 {deadline} 前办理。';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
   const databaseUrl = env.DATABASE_URL || undefined;
+  const notifySmsUrl = env.NOTIFY_SMS_URL || undefined;
+  if (notifySmsUrl && !/^https?:\/\//.test(notifySmsUrl)) throw new ConfigError('NOTIFY_SMS_URL must start with http:// or https://');
+  const caseEscalationCron = env.CASE_ESCALATION_CRON || '*/5 * * * *';
+  if (caseEscalationCron.trim().split(/\s+/).length !== 5) {
+    throw new ConfigError(`CASE_ESCALATION_CRON must be a five-field cron expression, got "${caseEscalationCron}"`);
+  }
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
@@ -70,6 +108,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 512 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
     sftpPollIntervalMs: intVar(env, 'SFTP_POLL_INTERVAL_MS', 60_000, 1000, 86_400_000),
     jobPollIntervalMs: intVar(env, 'JOB_POLL_INTERVAL_MS', 2000, 100, 60_000),
+    caseDeadlineHours: deadlineOverrides(env),
+    caseEscalationCron,
+    caseEscalationLevel2AfterHours: intVar(env, 'CASE_ESCALATION_LEVEL2_AFTER_HOURS', 72, 1, 24 * 365),
+    notifyMaxAttempts: intVar(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 100),
+    notifyBackoffBaseMs: intVar(env, 'NOTIFY_BACKOFF_BASE_MS', 30_000, 1, 86_400_000),
+    notifyBackoffMaxMs: intVar(env, 'NOTIFY_BACKOFF_MAX_MS', 6 * 3_600_000, 1, 7 * 86_400_000),
+    notifyTimeoutMs: intVar(env, 'NOTIFY_TIMEOUT_MS', 10_000, 100, 300_000),
+    notifyPollIntervalMs: intVar(env, 'NOTIFY_POLL_INTERVAL_MS', 10_000, 500, 3_600_000),
+    notifySmsUrl,
+    notifySmsTemplate: env.NOTIFY_SMS_TEMPLATE || DEFAULT_SMS_TEMPLATE,
   });
 }
 

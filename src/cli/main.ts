@@ -6,6 +6,7 @@ import { serveCommand } from './serve-command.js';
 import { sftpCommand } from './sftp-command.js';
 import { tokenCommand } from './token-command.js';
 import { referenceCommands } from './reference-commands.js';
+import { auditCommand } from './audit-command.js';
 
 const program = new Command('yipanqi')
   .description('Inter-agency data-exchange gateway for population-information platforms')
@@ -17,6 +18,7 @@ program.addCommand(serveCommand());
 program.addCommand(tokenCommand());
 program.addCommand(sftpCommand());
 for (const c of referenceCommands()) program.addCommand(c);
+program.addCommand(auditCommand());
 
 try {
   await program.parseAsync(process.argv);

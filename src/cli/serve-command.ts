@@ -5,6 +5,8 @@ import { loadKeyRing } from '../auth/keys.js';
 import { buildApp } from '../gateway/app.js';
 import { startBoss } from '../jobs/boss.js';
 import { seedDemoCounty } from '../demo/seed.js';
+import { startCaseJobs } from '../cases/case-jobs.js';
+import { startNotifyWorker } from '../notify/notify-worker.js';
 import { sftpIngest } from '../intake/sftp/ingest-deps.js';
 import { startSftpPolling } from '../intake/sftp/poll-job.js';
 import { cliLogger } from './context.js';
@@ -27,12 +29,15 @@ export function serveCommand(): Command {
       const keys = await loadKeyRing(cfg);
       if (cfg.demoData) await seedDemoCounty(db.pool, log, cfg.demoPersons);
       const app = await buildApp({ cfg, pool: db.pool, keys, log });
+      await startCaseJobs(boss, { pool: db.pool, cfg, log });
+      const notifier = await startNotifyWorker(boss, { pool: db.pool, cfg, keys, log });
 
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         log.info({ signal }, 'stopping');
         await app.close().catch((err) => log.error({ err }, 'HTTP close failed'));
+        notifier.stop();
         await sftp.stop().catch((err) => log.error({ err }, 'SFTP polling stop failed'));
         await boss.stop({ graceful: true, timeout: 10_000 }).catch((err) => log.error({ err }, 'job queue stop failed'));
         await db.close();

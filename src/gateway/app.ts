@@ -14,6 +14,9 @@ import { metricsRoutes, observeRequests } from './routes/metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { referenceRoutes } from './routes/reference.js';
 import { personRoutes } from './routes/persons.js';
+import { caseRoutes } from './routes/cases.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { keyRoutes } from './routes/keys.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -90,6 +93,9 @@ export async function buildApp(ctx: AppContext, extra: RoutePlugin[] = []): Prom
   await app.register(metricsRoutes);
   await app.register(referenceRoutes);
   await app.register(personRoutes);
+  await app.register(caseRoutes);
+  await app.register(notificationRoutes);
+  await app.register(keyRoutes);
   for (const plugin of extra) await app.register(plugin);
   // The viewer is registered last so that it documents every route above.
   await app.register(swaggerUi, { routePrefix: '/docs' });

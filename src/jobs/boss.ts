@@ -8,6 +8,10 @@ export const QUEUES = {
   linkBatch: 'link-batch',
   /** Poll one agency's SFTP drop. */
   sftpPoll: 'sftp-poll',
+  /** Escalate overdue cases to the county (cron, CASE_ESCALATION_CRON). */
+  caseEscalation: 'case-escalation',
+  /** Deliver what is due in the notification outbox. */
+  notifyDeliver: 'notify-deliver',
 } as const;
 
 export interface BossOptions {
