@@ -28,6 +28,10 @@ export interface Document {
 const NAME_CHARS = /^[\p{L}\p{M}·' -]+$/u;
 const NAME_BAD_CHAR = /[^\p{L}\p{M}·' -]/u;
 
+/**
+ * The methods with `required: true` return '' for a missing or bad value: the error is already
+ * recorded and the record will be rejected, so the placeholder never reaches a canonical record.
+ */
 export class FieldReader {
   readonly errors: RecordError[] = [];
   readonly warnings: RecordError[] = [];
@@ -94,13 +98,15 @@ export class FieldReader {
   }
 
   /** A value from a small vocabulary (see vocabulary()); `expected` lists it for the message. */
+  oneOf<T extends string>(field: string, words: ReadonlyMap<string, T>, code: string, expected: string, required: true): T;
+  oneOf<T extends string>(field: string, words: ReadonlyMap<string, T>, code: string, expected: string, required?: boolean): T | null;
   oneOf<T extends string>(field: string, words: ReadonlyMap<string, T>, code: string, expected: string, required = false): T | null {
     const s = this.text(field, required);
-    if (!s) return null;
+    if (!s) return s as T | null;
     const v = words.get(s.toLowerCase()) ?? words.get(s.replace(/\s+/g, ''));
     if (v !== undefined) return v;
     this.fail(field, code, `"${s.slice(0, 20)}" is not one of ${expected}`);
-    return null;
+    return required ? ('' as T) : null;
   }
 
   date(field: string, required: true): string;
