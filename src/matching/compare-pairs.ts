@@ -78,7 +78,9 @@ export function comparePairs(
   for (let i = 0; i < n; i++) {
     const li = leftIndex[i];
     const a = left[li];
-    flags[i] = comparePair(a, right[rightIndex[i]], vectors, i);
+    const b = right[rightIndex[i]];
+    if (a === undefined || b === undefined) throw new RangeError(`pair ${i}: index out of range`);
+    flags[i] = comparePair(a, b, vectors, i);
     const level = vectors[i * PERSON_COMPARISON_COUNT + C_NAME];
     if (level !== NAME_EXACT && level !== NAME_NORMALISED && level !== NAME_PINYIN) continue;
     if (li !== lastLeft) {

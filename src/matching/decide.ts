@@ -34,6 +34,7 @@ export type DecisionRule =
   | 'close-runner-up'
   | 'review-band'
   | 'below-review-threshold'
+  | 'only-excluded-candidates'
   | 'no-candidates';
 
 export interface CandidateExplanation {
@@ -121,7 +122,7 @@ export function decide(model: Model, s: ScoredPairs, start: number, end: number,
   } else if (hard.length > 1) {
     [status, rule] = ['review', 'duplicate-verified-id'];
   } else if (best === undefined) {
-    [status, rule] = ['new', 'no-candidates'];
+    [status, rule] = ['new', end > start ? 'only-excluded-candidates' : 'no-candidates'];
   } else {
     const p = matchProbability(s.matchWeights[best]);
     if (p >= thresholds.link) {

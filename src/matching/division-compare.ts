@@ -36,14 +36,24 @@ export function compareDivisionCodes(a: string, b: string): number {
   return DIVISION_DIFFERS;
 }
 
-/** Best level over every pair of codes; MISSING when either side has none or none compares. */
+/**
+ * Best level over every pair of codes. A coarse code consistent with one of the other side's
+ * (a city holding the hukou) outranks "differs" with the other: MISSING, not DIFFERS.
+ */
 export function compareDivisions(a: readonly string[], b: readonly string[]): number {
-  let best = MISSING;
+  let best = DIVISION_DIFFERS;
+  let compared = false;
+  let consistent = false;
   for (const x of a) {
     for (const y of b) {
       const l = compareDivisionCodes(x, y);
-      if (l !== MISSING && (best === MISSING || l < best)) best = l;
+      if (l === MISSING) consistent = true;
+      else {
+        compared = true;
+        if (l < best) best = l;
+      }
     }
   }
-  return best;
+  if (best !== DIVISION_DIFFERS) return best;
+  return compared && !consistent ? DIVISION_DIFFERS : MISSING;
 }

@@ -41,3 +41,25 @@ export function linkBatch(model: Model, input: LinkBatchInput, thresholds: Thres
   if (i !== n) throw new RangeError(`pairRecord holds an index ≥ ${records.length}`);
   return out;
 }
+
+/** One record against its candidates: the same path as linkBatch, for single decisions and re-scoring. */
+export function linkRecord(
+  model: Model,
+  record: PreparedRecord,
+  candidates: readonly { pid: string; person: PreparedRecord }[],
+  options: { thresholds?: Thresholds; frequencies?: TermFrequencies } = {},
+): Decision {
+  const n = candidates.length;
+  return linkBatch(
+    model,
+    {
+      records: [record],
+      persons: candidates.map((c) => c.person),
+      personPids: candidates.map((c) => c.pid),
+      pairRecord: new Uint32Array(n),
+      pairPerson: Uint32Array.from({ length: n }, (_, i) => i),
+      frequencies: options.frequencies,
+    },
+    options.thresholds,
+  )[0];
+}
