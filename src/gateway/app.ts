@@ -17,6 +17,8 @@ import { personRoutes } from './routes/persons.js';
 import { caseRoutes } from './routes/cases.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { keyRoutes } from './routes/keys.js';
+import { feedRoutes } from './routes/feeds.js';
+import { batchRoutes } from './routes/batches.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -96,6 +98,8 @@ export async function buildApp(ctx: AppContext, extra: RoutePlugin[] = []): Prom
   await app.register(caseRoutes);
   await app.register(notificationRoutes);
   await app.register(keyRoutes);
+  await app.register(feedRoutes);
+  await app.register(batchRoutes);
   for (const plugin of extra) await app.register(plugin);
   // The viewer is registered last so that it documents every route above.
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -9,7 +9,7 @@ import { fromDatabaseError } from '../errors.js';
 import { rawFieldOf, rejectLines, type LineContext } from './copy-text.js';
 import type { OutputBlock } from './parse-task.js';
 import {
-  applyChangedSql, copyChangedRecordsSql, copyNewRecordsSql, copyRejectsSql, dropBatchRecordsSql, historyOfChangedSql,
+  applyChangedSql, copyChangedRecordsSql, createStageSql, copyNewRecordsSql, copyRejectsSql, dropBatchRecordsSql, historyOfChangedSql,
 } from './merge-sql.js';
 import type { BatchCounts } from './types.js';
 
@@ -58,6 +58,7 @@ export class BatchWriter {
   private rejects: Uint8Array[] = [];
   private rejectBytes = 0;
   private readonly seen = new Map<string, number>();
+  private stageCreated = false;
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -172,6 +173,10 @@ export class BatchWriter {
     const chunks = this.changed;
     this.changed = [];
     this.changedBytes = 0;
+    await this.closeRecords();
+    // Created on first use: most batches (every first load) have no corrections at all.
+    if (!this.stageCreated) await this.client.query(createStageSql());
+    this.stageCreated = true;
     await this.copyAll(copyChangedRecordsSql(), chunks);
   }
 

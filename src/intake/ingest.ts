@@ -19,7 +19,6 @@ import {
 import { BatchWriter, type StoredHashes } from './batch-writer.js';
 import { MeteredInput } from './metered-input.js';
 import { enqueueLinkBatch, ensureLinkQueue } from './link-handoff.js';
-import { createStageSql } from './merge-sql.js';
 import { parsePool, type ParsePool } from './parse-pool.js';
 import { Semaphore } from './semaphore.js';
 import type { BatchResult, IngestRequest } from './types.js';
@@ -103,7 +102,6 @@ async function runBatch(
 
     await client.query('BEGIN');
     await client.query(lockFeedSql(req.agency, req.feed));
-    await client.query(createStageSql());
     const hasStored = (await client.query(hasStoredRecordsSql(req.agency, req.feed))).rows[0].stored as boolean;
     let stored: StoredHashes | null = null;
     if (hasStored) {
