@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   compareDates, compareDivisionCodes, compareDivisions, comparePhones, compareSex, DATE_DIFFERS, DATE_EXACT, DATE_ONE_PART,
-  DATE_SWAPPED, DIVISION_COUNTY, DIVISION_DIFFERS, DIVISION_TOWNSHIP, DIVISION_VILLAGE, MISSING, packDate, prepareDivisions,
+  DATE_SWAPPED, DIVISION_COUNTY, DIVISION_DIFFERS, DIVISION_TOWNSHIP, divisionNumbers, DIVISION_VILLAGE, MISSING, packDate, prepareDivisions,
   preparePhone, prepareSex,
 } from '../src/matching/index.js';
 
@@ -72,6 +72,15 @@ describe('divisions', () => {
     expect(compareDivisions(prepareDivisions(['4301']), person)).toBe(MISSING);
     expect(compareDivisions([], person)).toBe(MISSING);
     expect(compareDivisions(prepareDivisions(['110105']), person)).toBe(DIVISION_DIFFERS);
+  });
+  it('give the same level from the precomputed numbers as from the strings', () => {
+    const codes = ['43', '4301', '430102', '430103', '430102001', '430102002', '430102001001', '430102001002', '430103001001', '4401', '440305001001'];
+    for (const x of codes) {
+      for (const y of codes) {
+        const [a, b] = [prepareDivisions([x]), prepareDivisions([y, '110105001001'])];
+        expect(compareDivisions(a, b, divisionNumbers(a), divisionNumbers(b)), `${x} ${y}`).toBe(compareDivisions(a, b));
+      }
+    }
   });
 });
 

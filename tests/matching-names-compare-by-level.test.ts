@@ -38,6 +38,8 @@ describe('name preparation', () => {
     expect(splitSurname('zhangsan')).toEqual({ surname: '', given: 'zhangsan' });
     expect(prepareName('阿依古丽·买买提')?.parts).toEqual(['阿依古丽', '买买提']);
     expect(prepareName('王伟')?.parts).toEqual(['王伟']);
+    expect(prepareName('阿依古丽 买买提')?.parts).toEqual(['阿依古丽', '买买提']);
+    expect(prepareName('王 伟')?.parts).toEqual(['王伟']); // a space typed into a Han name is no separator
   });
   it('uses stored name_norm and name_pinyin instead of recomputing them', () => {
     const p = prepareName('王偉', { norm: '王伟', pinyin: 'stored' });
@@ -82,6 +84,8 @@ describe('name agreement levels', () => {
     expect(level('王伟', '王小伟')).toBe(NAME_PARTIAL);
     expect(level('李华伟', '李伟华')).toBe(NAME_PARTIAL);
     expect(level('张伟', '章伟华')).toBe(NAME_PARTIAL); // homophone surname
+    expect(level('王 伟', '王伟华')).toBe(NAME_PARTIAL);
+    expect(level('欧阳·娜娜', '欧娜娜')).toBe(NAME_PARTIAL);
   });
   it('partial: a compound surname cut to one character', () => {
     expect(level('欧阳娜娜', '欧娜娜')).toBe(NAME_PARTIAL);
@@ -90,6 +94,7 @@ describe('name agreement levels', () => {
     expect(level('阿依古丽·买买提', '阿依古丽')).toBe(NAME_PARTIAL);
     expect(level('买买提·阿依古丽', '阿依古丽·买买提·艾力')).toBe(NAME_PARTIAL);
     expect(level('阿依古丽买买提', '阿依古丽·买买提·艾力')).toBe(NAME_PARTIAL);
+    expect(level('Zhang San', 'San Zhang')).toBe(NAME_PARTIAL);
   });
   it('differs: other people', () => {
     expect(level('王伟', '李伟')).toBe(NAME_DIFFERS); // one-character given names are too common to count

@@ -41,7 +41,7 @@ export function comparePair(a: PreparedRecord, b: PreparedRecord, vectors: Int8A
   vectors[o + C_NAME] = compareNames(a.name, b.name);
   vectors[o + C_BIRTH] = compareDates(a.birth, b.birth);
   vectors[o + C_SEX] = compareSex(a.sex, b.sex);
-  vectors[o + C_DIVISION] = compareDivisions(a.divisions, b.divisions);
+  vectors[o + C_DIVISION] = compareDivisions(a.divisions, b.divisions, a.divisionNumbers, b.divisionNumbers);
   vectors[o + C_PHONE] = comparePhones(a.phone, b.phone);
   if (id === ID_EXACT) return verifiedIdsEqual(a.id, b.id) ? FLAG_VERIFIED_ID_EQUAL : 0;
   return verifiedIdsDiffer(a.id, b.id) ? FLAG_VERIFIED_IDS_DIFFER : 0;

@@ -81,15 +81,23 @@ export function lookAlikePairs(): string[] {
   return out.sort();
 }
 
-export function lookAlike(a: string, b: string): boolean {
-  return neighbours.get(a)?.has(b) ?? false;
+/** Everything a comparison needs about one character; one shared object per distinct character. */
+export interface CharInfo {
+  readonly char: string;
+  /** Ids of its toneless readings (all of them: 单 dan, shan, chan) … */
+  readonly readings: readonly number[];
+  /** … and of their fuzzy-pinyin forms. */
+  readonly fuzzy: readonly number[];
+  readonly lookAlikes: ReadonlySet<string> | undefined;
 }
 
-interface Readings {
-  exact: readonly string[];
-  fuzzy: readonly string[];
-}
-const readingCache = new Map<string, Readings>();
+const infoCache = new Map<string, CharInfo>();
+const syllableIds = new Map<string, number>();
+const syllableId = (s: string) => {
+  let id = syllableIds.get(s);
+  if (id === undefined) syllableIds.set(s, (id = syllableIds.size));
+  return id;
+};
 
 /** Fuzzy-pinyin form of a toneless syllable (v for ü): zh→z, n→l, r→l, f→h, ang→an, … */
 export function fuzzySyllable(s: string): string {
@@ -101,29 +109,49 @@ export function fuzzySyllable(s: string): string {
     .replace(/([aei]n)g$/, '$1');
 }
 
-function readings(c: string): Readings {
-  let r = readingCache.get(c);
-  if (!r) {
-    const exact = pinyin(c, { toneType: 'none', type: 'array', multiple: true, v: true }).map((s) => s.toLowerCase());
-    r = { exact, fuzzy: [...new Set(exact.map(fuzzySyllable))] };
-    readingCache.set(c, r);
+/** The shared CharInfo of a character (pinyin-pro is asked once per distinct character). */
+export function charInfo(c: string): CharInfo {
+  let info = infoCache.get(c);
+  if (!info) {
+    const exact = pinyin(c, { toneType: 'none', type: 'array', multiple: true, v: true }).map((x) => x.toLowerCase());
+    info = {
+      char: c,
+      readings: [...new Set(exact.map(syllableId))],
+      fuzzy: [...new Set(exact.map((x) => syllableId(fuzzySyllable(x))))],
+      lookAlikes: neighbours.get(c),
+    };
+    infoCache.set(c, info);
   }
-  return r;
+  return info;
 }
 
-function intersects(a: readonly string[], b: readonly string[]): boolean {
-  for (const x of a) if (b.includes(x)) return true;
+function intersects(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (a[i] === b[j]) return true;
   return false;
+}
+
+export function infoHomophones(a: CharInfo, b: CharInfo): boolean {
+  return a === b || intersects(a.readings, b.readings);
+}
+
+/** Same, look-alike or near-homophone (which includes homophone). */
+export function infoConfusable(a: CharInfo, b: CharInfo): boolean {
+  return a === b || (a.lookAlikes?.has(b.char) ?? false) || intersects(a.fuzzy, b.fuzzy);
+}
+
+export function lookAlike(a: string, b: string): boolean {
+  return neighbours.get(a)?.has(b) ?? false;
 }
 
 /** Share a toneless reading (张/章, 单/丹). */
 export function homophones(a: string, b: string): boolean {
-  return a === b || intersects(readings(a).exact, readings(b).exact);
+  return infoHomophones(charInfo(a), charInfo(b));
 }
 
 /** Share a reading under the input-method fuzzy-pinyin rules (陈/程, 林/宁, 胡/福). */
 export function nearHomophones(a: string, b: string): boolean {
-  return a === b || intersects(readings(a).fuzzy, readings(b).fuzzy);
+  const x = charInfo(a), y = charInfo(b);
+  return x === y || intersects(x.fuzzy, y.fuzzy);
 }
 
 export type CharRelation = 'same' | 'look-alike' | 'homophone' | 'near-homophone' | null;
@@ -138,5 +166,5 @@ export function charRelation(a: string, b: string): CharRelation {
 }
 
 export function charsConfusable(a: string, b: string): boolean {
-  return a === b || lookAlike(a, b) || nearHomophones(a, b);
+  return infoConfusable(charInfo(a), charInfo(b));
 }

@@ -81,75 +81,111 @@ export interface ScoredPairs extends ComparedPairs {
 
 const SHOWN = 3;
 
-/** Decide one record from its pairs [start, end) in the scored arrays. */
-export function decide(model: Model, s: ScoredPairs, start: number, end: number, thresholds: Thresholds = DEFAULT_THRESHOLDS): Decision {
-  const C = model.comparisons.length;
-  const pidOf = (i: number) => s.personPids[s.rightIndex[i]];
-  const explain = (i: number): CandidateExplanation => ({
-    pid: pidOf(i),
+function pidOf(s: ScoredPairs, i: number): string {
+  return s.personPids[s.rightIndex[i]];
+}
+
+function explainCandidate(model: Model, s: ScoredPairs, i: number): CandidateExplanation {
+  return {
+    pid: pidOf(s, i),
     matchWeight: round(s.matchWeights[i]),
     probability: matchProbability(s.matchWeights[i]),
     fields: explainVector(model, s.vectors, i, s.tf),
-  });
+  };
+}
 
-  const ranked: number[] = []; // eligible pair indices, best first, one per pid
-  const excluded: number[] = [];
-  const hard: number[] = [];
+/**
+ * Decide one record from its pairs [start, end) in the scored arrays. The explanation refers to
+ * the thresholds object given (linkBatch passes one frozen copy for the whole batch).
+ */
+export function decide(model: Model, s: ScoredPairs, start: number, end: number, thresholds: Thresholds = DEFAULT_THRESHOLDS): Decision {
+  const C = model.comparisons.length;
+  const w = s.matchWeights;
+  const reviewWeight = weightFor(thresholds.review);
+  const ranked: number[] = []; // the best SHOWN eligible pairs, best first, one per pid
+  let excluded: number[] | undefined;
+  let hard = -1;
+  let hardDuplicate = false;
   for (let i = start; i < end; i++) {
     if (s.flags[i] & FLAG_VERIFIED_IDS_DIFFER) {
-      if (matchProbability(s.matchWeights[i]) >= thresholds.review) excluded.push(i);
+      if (w[i] >= reviewWeight) (excluded ??= []).push(i);
       continue;
     }
-    if (s.flags[i] & FLAG_VERIFIED_ID_EQUAL && s.vectors[i * C + C_BIRTH] === DATE_EXACT && !hard.some((j) => pidOf(j) === pidOf(i))) hard.push(i);
-    const dup = ranked.findIndex((j) => pidOf(j) === pidOf(i));
+    if (s.flags[i] & FLAG_VERIFIED_ID_EQUAL && s.vectors[i * C + C_BIRTH] === DATE_EXACT) {
+      if (hard < 0) hard = i;
+      else if (pidOf(s, hard) !== pidOf(s, i)) hardDuplicate = true;
+    }
+    const dup = ranked.findIndex((j) => pidOf(s, j) === pidOf(s, i));
     if (dup >= 0) {
-      if (s.matchWeights[ranked[dup]] >= s.matchWeights[i]) continue;
+      if (w[ranked[dup]] >= w[i]) continue;
       ranked.splice(dup, 1);
     }
     let k = ranked.length;
-    while (k > 0 && s.matchWeights[ranked[k - 1]] < s.matchWeights[i]) k--;
-    ranked.splice(k, 0, i);
+    while (k > 0 && w[ranked[k - 1]] < w[i]) k--;
+    if (k < SHOWN) {
+      ranked.splice(k, 0, i);
+      if (ranked.length > SHOWN) ranked.pop();
+    }
   }
-  excluded.sort((a, b) => s.matchWeights[b] - s.matchWeights[a]);
 
-  const best = ranked[0];
-  const margin = ranked.length >= 2 ? s.matchWeights[ranked[0]] - s.matchWeights[ranked[1]] : null;
+  const best = ranked.length > 0 ? ranked[0] : -1;
+  const margin = ranked.length >= 2 ? w[ranked[0]] - w[ranked[1]] : null;
   let status: LinkStatus;
   let rule: DecisionRule;
   let chosen = best;
-  if (hard.length === 1) {
-    [status, rule, chosen] = ['linked', 'verified-id-and-birth-date', hard[0]];
-  } else if (hard.length > 1) {
-    [status, rule] = ['review', 'duplicate-verified-id'];
-  } else if (best === undefined) {
-    [status, rule] = ['new', end > start ? 'only-excluded-candidates' : 'no-candidates'];
+  if (hard >= 0 && !hardDuplicate) {
+    status = 'linked';
+    rule = 'verified-id-and-birth-date';
+    chosen = hard;
+  } else if (hardDuplicate) {
+    status = 'review';
+    rule = 'duplicate-verified-id';
+  } else if (best < 0) {
+    status = 'new';
+    rule = end > start ? 'only-excluded-candidates' : 'no-candidates';
+  } else if (matchProbability(w[best]) >= thresholds.link) {
+    const close = margin !== null && margin < thresholds.minMargin;
+    status = close ? 'review' : 'linked';
+    rule = close ? 'close-runner-up' : 'above-link-threshold';
+  } else if (w[best] >= reviewWeight) {
+    status = 'review';
+    rule = 'review-band';
   } else {
-    const p = matchProbability(s.matchWeights[best]);
-    if (p >= thresholds.link) {
-      [status, rule] = margin !== null && margin < thresholds.minMargin ? ['review', 'close-runner-up'] : ['linked', 'above-link-threshold'];
-    } else if (p >= thresholds.review) {
-      [status, rule] = ['review', 'review-band'];
-    } else {
-      [status, rule] = ['new', 'below-review-threshold'];
-    }
+    status = 'new';
+    rule = 'below-review-threshold';
   }
+
   // The chosen candidate leads the list shown to the clerk, then the rest by weight.
-  const shown = chosen === undefined ? [] : [chosen, ...ranked.filter((i) => i !== chosen)].slice(0, SHOWN);
+  const candidates: CandidateExplanation[] = [];
+  if (chosen >= 0) {
+    candidates.push(explainCandidate(model, s, chosen));
+    for (const i of ranked) if (i !== chosen && candidates.length < SHOWN) candidates.push(explainCandidate(model, s, i));
+  }
+  const excludedOut: Explanation['excluded'] = [];
+  if (excluded) {
+    excluded.sort((a, b) => w[b] - w[a]);
+    for (const i of excluded.slice(0, SHOWN)) excludedOut.push({ ...explainCandidate(model, s, i), reason: 'verified-ids-differ' });
+  }
   return {
     status,
-    pid: status === 'linked' ? pidOf(chosen) : null,
-    score: chosen === undefined ? 0 : matchProbability(s.matchWeights[chosen]),
-    matchWeight: chosen === undefined ? null : s.matchWeights[chosen],
+    pid: status === 'linked' ? pidOf(s, chosen) : null,
+    score: chosen < 0 ? 0 : matchProbability(w[chosen]),
+    matchWeight: chosen < 0 ? null : w[chosen],
     rule,
     explanation: {
       model: model.id,
       rule,
-      thresholds: { ...thresholds },
+      thresholds,
       priorWeight: round(model.priorWeight),
       candidateCount: end - start,
       margin: margin === null ? null : round(margin),
-      candidates: shown.map(explain),
-      excluded: excluded.slice(0, SHOWN).map((i) => ({ ...explain(i), reason: 'verified-ids-differ' as const })),
+      candidates,
+      excluded: excludedOut,
     },
   };
+}
+
+/** The match weight a probability stands for (inverse of matchProbability). */
+export function weightFor(probability: number): number {
+  return Math.log2(probability / (1 - probability));
 }

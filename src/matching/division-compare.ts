@@ -37,16 +37,36 @@ export function compareDivisionCodes(a: string, b: string): number {
 }
 
 /**
+ * Codes as numbers for the bulk loop: per code its county (6 digits), township (9) and village
+ * (12) prefixes, −1 where the code is coarser, so a comparison is three number compares.
+ */
+export function divisionNumbers(codes: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const c of codes) {
+    out.push(c.length >= 6 ? Number(c.slice(0, 6)) : -1, c.length >= 9 ? Number(c.slice(0, 9)) : -1, c.length === 12 ? Number(c) : -1);
+  }
+  return out;
+}
+
+/**
  * Best level over every pair of codes. A coarse code consistent with one of the other side's
  * (a city holding the hukou) outranks "differs" with the other: MISSING, not DIFFERS.
+ * Pass the divisionNumbers of both sides to skip string work on codes of county level or finer.
  */
-export function compareDivisions(a: readonly string[], b: readonly string[]): number {
+export function compareDivisions(a: readonly string[], b: readonly string[], an?: readonly number[], bn?: readonly number[]): number {
   let best = DIVISION_DIFFERS;
   let compared = false;
   let consistent = false;
-  for (const x of a) {
-    for (const y of b) {
-      const l = compareDivisionCodes(x, y);
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < b.length; j++) {
+      let l: number;
+      if (an && bn && an[i * 3] >= 0 && bn[j * 3] >= 0) {
+        if (an[i * 3 + 2] >= 0 && an[i * 3 + 2] === bn[j * 3 + 2]) l = DIVISION_VILLAGE;
+        else if (an[i * 3 + 1] >= 0 && an[i * 3 + 1] === bn[j * 3 + 1]) l = DIVISION_TOWNSHIP;
+        else l = an[i * 3] === bn[j * 3] ? DIVISION_COUNTY : DIVISION_DIFFERS;
+      } else {
+        l = compareDivisionCodes(a[i], b[j]);
+      }
       if (l === MISSING) consistent = true;
       else {
         compared = true;

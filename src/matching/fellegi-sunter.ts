@@ -52,6 +52,9 @@ export interface Model {
   readonly tfU: Float64Array;
   readonly tfMin: Float64Array;
   readonly tfWeight: Float64Array;
+  /** Frozen explanation of every level (offsets[c] + level) and of each comparison missing. */
+  readonly levelExplanations: readonly FieldExplanation[];
+  readonly missingExplanations: readonly FieldExplanation[];
 }
 
 export const DEFAULT_TF_MIN_FREQUENCY = 1e-7;
@@ -87,8 +90,14 @@ export function createModel(comparisons: readonly ComparisonSpec[], params: Mode
       for (const l of c.tf.levels) tfLevel[offsets[i] + l] = 1;
     }
   });
+  const levelExplanations: FieldExplanation[] = [];
+  comparisons.forEach((c, i) => c.levels.forEach((level, l) => {
+    levelExplanations.push(Object.freeze({ field: c.name, level, weight: round(weights[offsets[i] + l]) }));
+  }));
   return {
     id: `${name}@${fnv1a(JSON.stringify({ comparisons, params }))}`,
+    levelExplanations,
+    missingExplanations: comparisons.map((c) => Object.freeze({ field: c.name, level: 'missing', weight: 0 })),
     comparisons,
     params,
     priorWeight: Math.log2(params.lambda / (1 - params.lambda)),
@@ -147,21 +156,29 @@ export interface FieldExplanation {
   tf?: { frequency: number; adjustment: number };
 }
 
-/** Per-comparison levels and weights of one row, as stored with a decision and shown to a clerk. */
+/**
+ * Per-comparison levels and weights of one row, as stored with a decision and shown to a clerk.
+ * Levels without a TF adjustment share one frozen object per model: a batch of 100,000
+ * decisions would otherwise make millions of identical objects.
+ */
 export function explainVector(model: Model, vectors: Int8Array, row: number, tf?: Float64Array | null): FieldExplanation[] {
   const C = model.comparisons.length;
-  return model.comparisons.map((c, i) => {
+  const out = new Array<FieldExplanation>(C);
+  for (let i = 0; i < C; i++) {
     const level = vectors[row * C + i];
-    if (level === MISSING) return { field: c.name, level: 'missing', weight: 0 };
+    if (level === MISSING) {
+      out[i] = model.missingExplanations[i];
+      continue;
+    }
     const k = model.offsets[i] + level;
-    const e: FieldExplanation = { field: c.name, level: c.levels[level], weight: round(model.weights[k]) };
+    out[i] = model.levelExplanations[k];
     const slot = model.tfSlot[i];
     if (tf && model.tfLevel[k] === 1) {
       const frequency = tf[row * model.tfCount + slot];
-      if (frequency > 0) e.tf = { frequency, adjustment: round(tfAdjustment(model, slot, frequency)) };
+      if (frequency > 0) out[i] = { ...out[i], tf: { frequency, adjustment: round(tfAdjustment(model, slot, frequency)) } };
     }
-    return e;
-  });
+  }
+  return out;
 }
 
 /** Four decimals: enough for a clerk and for a stable stored JSON. */

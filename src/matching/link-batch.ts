@@ -31,12 +31,13 @@ export function linkBatch(model: Model, input: LinkBatchInput, thresholds: Thres
     rightIndex: pairPerson,
     personPids,
   };
+  const frozen = Object.isFrozen(thresholds) ? thresholds : Object.freeze({ ...thresholds });
   const out: Decision[] = new Array(records.length);
   let i = 0;
   for (let r = 0; r < records.length; r++) {
     const start = i;
     while (i < n && pairRecord[i] === r) i++;
-    out[r] = decide(model, scored, start, i, thresholds);
+    out[r] = decide(model, scored, start, i, frozen);
   }
   if (i !== n) throw new RangeError(`pairRecord holds an index ≥ ${records.length}`);
   return out;

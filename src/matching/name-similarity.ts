@@ -2,7 +2,7 @@
 // per record (prepareName), so comparing a pair allocates nothing; the persons table already
 // stores name_norm and name_pinyin, which prepareName accepts instead of recomputing them.
 import { cleanName, namePinyin, normaliseName } from '../normalise/name.js';
-import { charsConfusable, homophones } from './confusable-chars.js';
+import { charInfo, infoConfusable, infoHomophones, type CharInfo } from './confusable-chars.js';
 import { MISSING } from './levels.js';
 
 export const NAME_LEVELS = ['exact', 'normalised', 'pinyin', 'confusable', 'partial', 'differs'] as const;
@@ -29,9 +29,11 @@ export interface PreparedName {
   norm: string;
   /** namePinyin(norm). */
   pinyin: string;
-  /** norm as an array of characters (code points). */
-  chars: readonly string[];
+  /** The characters of norm, as shared CharInfo objects (compared by identity, readings precomputed). */
+  chars: readonly CharInfo[];
   surname: string;
+  /** Characters in the surname: 2 for a compound surname, 0 for a name in another script. */
+  surnameLength: number;
   given: string;
   /** Normalised parts of a name written with separators (阿依古丽·买买提); one part otherwise. */
   parts: readonly string[];
@@ -55,9 +57,11 @@ export function prepareName(raw: string | null | undefined, stored?: { norm?: st
   const norm = stored?.norm ?? normaliseName(display);
   if (!norm) return null;
   const pinyin = stored?.pinyin ?? namePinyin(norm);
-  const rawParts = display.split(/[·\s]+/).filter(Boolean);
+  // A middle dot always separates parts; a space only in a long name (王 伟 is a typing slip).
+  const rawParts = display.split(norm.length >= 5 ? /[·\s]+/ : /·+/).filter(Boolean);
   const parts = rawParts.length > 1 ? rawParts.map(normaliseName).filter(Boolean) : [norm];
-  return { display, norm, pinyin, chars: [...norm], ...splitSurname(norm), parts };
+  const { surname, given } = splitSurname(norm);
+  return { display, norm, pinyin, chars: [...norm].map(charInfo), surname, surnameLength: [...surname].length, given, parts };
 }
 
 /** exact / normalised / pinyin / confusable / partial / differs / MISSING. */
@@ -71,8 +75,8 @@ export function compareNames(a: PreparedName | null, b: PreparedName | null): nu
   return NAME_DIFFERS;
 }
 
-function allConfusable(a: readonly string[], b: readonly string[]): boolean {
-  for (let i = 0; i < a.length; i++) if (!charsConfusable(a[i], b[i])) return false;
+function allConfusable(a: readonly CharInfo[], b: readonly CharInfo[]): boolean {
+  for (let i = 0; i < a.length; i++) if (!infoConfusable(a[i], b[i])) return false;
   return true;
 }
 
@@ -87,11 +91,11 @@ function allConfusable(a: readonly string[], b: readonly string[]): boolean {
  *   character (欧阳娜娜 / 欧娜娜).
  */
 function partialAgreement(a: PreparedName, b: PreparedName): boolean {
-  if (a.parts.length > 1 || b.parts.length > 1) return partsAgree(a.parts, b.parts);
-  if (!a.surname || !b.surname) return false;
-  const sameSurname = a.surname === b.surname || (a.surname.length === 1 && b.surname.length === 1 && homophones(a.surname, b.surname));
-  if (sameSurname) return oneEditApart([...a.given], [...b.given]);
-  if (a.given === b.given && [...a.given].length >= 2) {
+  if ((a.parts.length > 1 || b.parts.length > 1) && partsAgree(a.parts, b.parts)) return true;
+  if (!a.surnameLength || !b.surnameLength) return false;
+  const sameSurname = a.surname === b.surname || (a.surnameLength === 1 && b.surnameLength === 1 && infoHomophones(a.chars[0], b.chars[0]));
+  if (sameSurname) return oneEditApart(a.chars, a.surnameLength, b.chars, b.surnameLength);
+  if (a.given === b.given && a.chars.length - a.surnameLength >= 2) {
     return a.surname.startsWith(b.surname) || b.surname.startsWith(a.surname);
   }
   return false;
@@ -107,18 +111,24 @@ function partsAgree(a: readonly string[], b: readonly string[]): boolean {
   return false;
 }
 
-/** One insertion, deletion or adjacent swap, and the shorter side keeps at least one character. */
-function oneEditApart(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length === b.length) {
-    if (a.length < 2) return false;
+/**
+ * Given names a[from…] and b[from…] one insertion, deletion or adjacent swap apart, the shorter
+ * keeping at least one character. CharInfo objects are shared, so identity is equality.
+ */
+function oneEditApart(a: readonly CharInfo[], aFrom: number, b: readonly CharInfo[], bFrom: number): boolean {
+  const na = a.length - aFrom, nb = b.length - bFrom;
+  if (na === nb) {
+    if (na < 2) return false;
     let i = 0;
-    while (i < a.length && a[i] === b[i]) i++;
-    return i < a.length - 1 && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2).join('') === b.slice(i + 2).join('');
+    while (i < na && a[aFrom + i] === b[bFrom + i]) i++;
+    if (i >= na - 1 || a[aFrom + i] !== b[bFrom + i + 1] || a[aFrom + i + 1] !== b[bFrom + i]) return false;
+    for (let j = i + 2; j < na; j++) if (a[aFrom + j] !== b[bFrom + j]) return false;
+    return true;
   }
-  const [s, l] = a.length < b.length ? [a, b] : [b, a];
-  if (l.length - s.length !== 1 || s.length < 1) return false;
+  if (Math.abs(na - nb) !== 1 || Math.min(na, nb) < 1) return false;
+  const [s, sFrom, ns, l, lFrom] = na < nb ? [a, aFrom, na, b, bFrom] : [b, bFrom, nb, a, aFrom];
   let i = 0;
-  while (i < s.length && s[i] === l[i]) i++;
-  for (let j = i; j < s.length; j++) if (s[j] !== l[j + 1]) return false;
+  while (i < ns && s[sFrom + i] === l[lFrom + i]) i++;
+  for (let j = i; j < ns; j++) if (s[sFrom + j] !== l[lFrom + j + 1]) return false;
   return true;
 }

@@ -5,7 +5,7 @@ import { prepareId, type PreparedId } from './id-compare.js';
 import { prepareName, type PreparedName } from './name-similarity.js';
 import { packDate } from './date-compare.js';
 import { prepareSex } from './sex-compare.js';
-import { prepareDivisions } from './division-compare.js';
+import { divisionNumbers, prepareDivisions } from './division-compare.js';
 import { preparePhone } from './phone-compare.js';
 
 /** What matching reads about a person. Every field may be absent. */
@@ -31,17 +31,21 @@ export interface PreparedRecord {
   birth: number;
   sex: 0 | 1 | 2;
   divisions: readonly string[];
+  /** divisionNumbers(divisions). */
+  divisionNumbers: readonly number[];
   /** Digits, '' when missing. */
   phone: string;
 }
 
 export function prepareRecord(input: MatchInput): PreparedRecord {
+  const divisions = prepareDivisions(input.divisions);
   return {
     id: prepareId(input.idNumber),
     name: prepareName(input.name, { norm: input.nameNorm, pinyin: input.namePinyin }),
     birth: packDate(input.birthDate),
     sex: prepareSex(input.sex),
-    divisions: prepareDivisions(input.divisions),
+    divisions,
+    divisionNumbers: divisionNumbers(divisions),
     phone: preparePhone(input.phone),
   };
 }
