@@ -7,7 +7,6 @@ import { startBoss } from '../jobs/boss.js';
 import { seedDemoCounty } from '../demo/seed.js';
 import { startCaseJobs } from '../cases/case-jobs.js';
 import { startNotifyWorker } from '../notify/notify-worker.js';
-import { sftpIngest } from '../intake/sftp/ingest-deps.js';
 import { startSftpPolling } from '../intake/sftp/poll-job.js';
 import { cliLogger } from './context.js';
 
@@ -23,7 +22,7 @@ export function serveCommand(): Command {
       const boss = await startBoss({ url: db.url, log, pollingIntervalMs: cfg.jobPollIntervalMs, stopping: () => stopping });
       const sftp = await startSftpPolling(
         boss,
-        { pool: db.pool, log, dataDir: cfg.dataDir, ingest: sftpIngest(cfg, db.pool, log) },
+        { pool: db.pool, log, dataDir: cfg.dataDir },
         { intervalMs: cfg.sftpPollIntervalMs, jobPollIntervalMs: cfg.jobPollIntervalMs },
       );
       const keys = await loadKeyRing(cfg);

@@ -6,7 +6,6 @@ import { keyFilePath, presentedHostKey } from '../intake/sftp/connect.js';
 import { pollSource, type PollResult } from '../intake/sftp/poll-source.js';
 import { parseRoute, type FeedRoute } from '../intake/sftp/routes.js';
 import { insertSourceSql, listSources, removeSourceSql, setEnabledSql, toSource, type SftpSource } from '../intake/sftp/source-store.js';
-import { sftpIngest } from '../intake/sftp/ingest-deps.js';
 import { CliError, withDatabase } from './context.js';
 
 interface AddOptions {
@@ -208,7 +207,7 @@ export function sftpCommand(): Command {
         if (!sources.length) throw new CliError('no enabled SFTP source matches');
         let failed = 0;
         for (const s of sources) {
-          const r = await pollSource({ pool: db.pool, log, dataDir: cfg.dataDir, ingest: sftpIngest(cfg, db.pool, log) }, s);
+          const r = await pollSource({ pool: db.pool, log, dataDir: cfg.dataDir }, s);
           if (r.error) failed++;
           process.stdout.write(`${report(s, r)}\n`);
         }

@@ -7,8 +7,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AuthContext, Attributes, SFTPWrapper } from 'ssh2';
+import { pollSource, type PollDeps, type PollResult } from '../../src/intake/sftp/poll-source.js';
+import type { FeedRoute } from '../../src/intake/sftp/routes.js';
+import { insertSourceSql, toSource, type SftpSource } from '../../src/intake/sftp/source-store.js';
+import { createLogger } from '../../src/logger.js';
+import { checkDigit } from '../../src/normalise/id-number.js';
+import { createTestDb, type TestDb } from './db.js';
 
 const { Server, utils } = ssh2;
 const { STATUS_CODE, flagsToString } = utils.sftp;
@@ -269,4 +276,94 @@ export async function startSftpServer(users: SftpUser[]): Promise<TestSftpServer
     },
   };
   return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A test bed: a database of its own with one hospital agency, a served drop folder, and that
+// agency's SFTP source pointing at it (password login, pinned host key).
+
+export interface SftpTestbed {
+  db: TestDb;
+  server: TestSftpServer;
+  source: SftpSource;
+  deps: PollDeps;
+  /** Every log line written by the poller, as JSON text. */
+  logLines: string[];
+  /** Writes a file into the drop folder. */
+  drop(name: string, content: string | Buffer): void;
+  /** Names in a served folder (relative to the drop folder), sorted. */
+  ls(sub?: string): string[];
+  poll(): Promise<PollResult>;
+  batches(): Promise<{ id: number; status: string; file_name: string; channel: string; actor: string; accepted: number; error_code: string | null }[]>;
+  close(): Promise<void>;
+}
+
+export const TEST_AGENCY = 'H370725001';
+export const TEST_PASSWORD_ENV = 'YPQ_TEST_SFTP_PASSWORD';
+const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function createSftpTestbed(o: { settleMs?: number; routes?: FeedRoute[] } = {}): Promise<SftpTestbed> {
+  const db = await createTestDb();
+  await db.pool.query(
+    `INSERT INTO agencies (code, name, kind, division, feeds) VALUES ($1, '县人民医院', 'hospital', '370725', '{birth,prenatal}')`,
+    [TEST_AGENCY],
+  );
+  const server = await startSftpServer([{ username: 'hospital', password: TEST_PASSWORD }]);
+  fs.mkdirSync(server.local('/outbox'));
+  const source = toSource(
+    (
+      await db.pool.query(
+        insertSourceSql({
+          agency: TEST_AGENCY, host: server.host, port: server.port, username: 'hospital',
+          passwordEnv: TEST_PASSWORD_ENV, keyFile: null, passphraseEnv: null, hostKey: server.hostKeyFingerprint,
+          folder: '/outbox', routes: o.routes ?? [{ pattern: 'births_*.csv', feed: 'birth' }],
+          processedFolder: 'processed', rejectedFolder: 'rejected', settleMs: o.settleMs ?? 150, enabled: true,
+        }),
+      )
+    ).rows[0],
+  );
+  const logLines: string[] = [];
+  const dest = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(chunk.toString());
+      cb();
+    },
+  });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ypq-sftp-data-'));
+  const deps: PollDeps = {
+    pool: db.pool,
+    log: createLogger('info', dest),
+    dataDir,
+    env: { [TEST_PASSWORD_ENV]: TEST_PASSWORD },
+    readyTimeoutMs: 5000,
+  };
+  return {
+    db, server, source, deps, logLines,
+    drop: (name, content) => fs.writeFileSync(server.local(`/outbox/${name}`), content),
+    ls: (sub = '') => (fs.existsSync(server.local(`/outbox/${sub}`)) ? fs.readdirSync(server.local(`/outbox/${sub}`)).sort() : []),
+    poll: () => pollSource(deps, source),
+    batches: async () =>
+      (await db.pool.query('SELECT id, status, file_name, channel, actor, accepted, error_code FROM batches ORDER BY id')).rows,
+    async close() {
+      await server.close();
+      await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A valid 18-character resident ID number (check digit computed) for a birth date and serial. */
+export function idNumber(birth: string, serial: number): string {
+  const first17 = `370725${birth}${String(serial % 1000).padStart(3, '0')}`;
+  return first17 + checkDigit(first17);
+}
+
+/** A small birth-feed CSV (the contract's Chinese headers) with `n` records. */
+export function birthCsv(n: number, prefix = 'BC'): string {
+  const header = '出生医学证明编号,机构代码,出生时间,新生儿姓名,新生儿性别,母亲姓名,母亲证件号码,父亲姓名,父亲证件号码,出生地区划代码';
+  const rows = Array.from({ length: n }, (_, i) =>
+    [`${prefix}${String(i + 1).padStart(6, '0')}`, TEST_AGENCY, `2024-03-0${(i % 9) + 1} 08:30`, '', i % 2 ? '1' : '2',
+      '王芳', idNumber('19950101', 100 + 2 * i), '李强', idNumber('19930505', 301 + 2 * i), '370725100001'].join(','),
+  );
+  return `${[header, ...rows].join('\n')}\n`;
 }

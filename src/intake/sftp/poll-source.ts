@@ -8,7 +8,8 @@ import path from 'node:path';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type SftpClient from 'ssh2-sftp-client';
-import type { BatchResult, IngestRequest } from '../types.js';
+import { AppError } from '../../errors.js';
+import { ingest } from '../ingest.js';
 import { connectSource, SftpError } from './connect.js';
 import { announcedDigest, download, ensureFolder, freeName, inFolder, listComplete, moveInto, type RemoteFile } from './remote-files.js';
 import { formatOf, routeMatcher } from './routes.js';
@@ -20,12 +21,13 @@ export interface PollDeps {
   dataDir: string;
   /** Where password and passphrase variables are looked up (process.env by default). */
   env?: NodeJS.ProcessEnv;
-  ingest: (req: IngestRequest) => Promise<BatchResult>;
   readyTimeoutMs?: number;
 }
 
 export type FileOutcome =
-  | { file: string; outcome: 'processed' | 'already-committed' | 'rejected'; batchId: number; movedTo: string }
+  | { file: string; outcome: 'processed' | 'already-committed'; batchId: number; movedTo: string }
+  /** batchId is null when the file was refused before a batch began (e.g. XML for a CSV-only feed). */
+  | { file: string; outcome: 'rejected'; batchId: number | null; movedTo: string }
   | { file: string; outcome: 'left'; reason: string }
   | { file: string; outcome: 'error'; reason: string };
 
@@ -148,31 +150,56 @@ async function takeFile(ctx: Ctx, f: RemoteFile): Promise<FileOutcome> {
       return { file: f.name, outcome: 'already-committed', batchId: prior, movedTo };
     }
 
-    const batch = await deps.ingest({
-      agency: source.agency,
-      feed: f.route.feed,
-      channel: 'sftp',
-      fileName: f.name,
-      format: formatOf(f.name),
-      input: fs.createReadStream(local),
-      actor: `sftp:${source.agency}`,
-    });
+    let batch;
+    try {
+      batch = await ingest(
+        { pool: deps.pool, log: deps.log },
+        {
+          agency: source.agency,
+          feed: f.route.feed,
+          channel: 'sftp',
+          fileName: f.name,
+          format: formatOf(f.name),
+          input: fs.createReadStream(local),
+          actor: `sftp:${source.agency}`,
+        },
+      );
+    } catch (err) {
+      // What is wrong with the file itself goes back to the agency; anything else (the agency
+      // not allowed the feed, the database away) is ours to fix, and the file waits.
+      if (err instanceof AppError && FILE_ERRORS.has(err.code)) {
+        return await reject(ctx, f, { batchId: null, sha256: got.sha256, code: err.code, message: err.message });
+      }
+      throw new Error(`not ingested: ${(err as Error).message}`, { cause: err });
+    }
     if (batch.status === 'committed') {
       const movedTo = await moveAfterCommit(ctx, f, batch.batchId);
       log.info({ file: f.name, batchId: batch.batchId, counts: batch.counts, movedTo }, 'SFTP file ingested');
       return { file: f.name, outcome: 'processed', batchId: batch.batchId, movedTo };
     }
-
-    // Failed as a whole: the reason goes beside the file, written before the move so that a
-    // rejected file is never found without it.
-    const name = await freeName(sftp, ctx.rejectedDir, f.name);
-    await sftp.put(Buffer.from(errorText(source, f, batch), 'utf8'), path.posix.join(ctx.rejectedDir, `${name}.error.txt`));
-    const movedTo = await moveInto(sftp, f, source.folder, ctx.rejectedDir, name);
-    log.warn({ file: f.name, batchId: batch.batchId, code: batch.error?.code, movedTo }, 'SFTP file rejected');
-    return { file: f.name, outcome: 'rejected', batchId: batch.batchId, movedTo };
+    return await reject(ctx, f, { batchId: batch.batchId, sha256: got.sha256, code: batch.error?.code ?? 'YPQ_UNPARSEABLE', message: batch.error?.message ?? 'no reason given' });
   } finally {
     fs.rmSync(local, { force: true });
   }
+}
+
+/** Codes of ingest errors that say the file as a whole cannot be taken as this feed. */
+const FILE_ERRORS = new Set<string>(['YPQ_UNPARSEABLE', 'YPQ_UNSUPPORTED_MEDIA']);
+
+interface Rejection {
+  batchId: number | null;
+  sha256: string;
+  code: string;
+  message: string;
+}
+
+/** The reason goes beside the file, written before the move: a rejected file is never found without it. */
+async function reject(ctx: Ctx, f: RemoteFile, r: Rejection): Promise<FileOutcome> {
+  const name = await freeName(ctx.sftp, ctx.rejectedDir, f.name);
+  await ctx.sftp.put(Buffer.from(errorText(ctx.source, f, r), 'utf8'), path.posix.join(ctx.rejectedDir, `${name}.error.txt`));
+  const movedTo = await moveInto(ctx.sftp, f, ctx.source.folder, ctx.rejectedDir, name);
+  ctx.log.warn({ file: f.name, batchId: r.batchId, code: r.code, movedTo }, 'SFTP file rejected');
+  return { file: f.name, outcome: 'rejected', batchId: r.batchId, movedTo };
 }
 
 async function moveAfterCommit(ctx: Ctx, f: RemoteFile, batchId: number): Promise<string> {
@@ -183,17 +210,17 @@ async function moveAfterCommit(ctx: Ctx, f: RemoteFile, batchId: number): Promis
   }
 }
 
-function errorText(s: SftpSource, f: RemoteFile, b: BatchResult): string {
+function errorText(s: SftpSource, f: RemoteFile, r: Rejection): string {
   return [
     'yipanqi could not read this file; no record of it was stored.',
     '',
     `file:    ${f.name}`,
     `agency:  ${s.agency}`,
     `feed:    ${f.route.feed}`,
-    `batch:   ${b.batchId}`,
-    `sha256:  ${b.sha256}`,
+    `sha256:  ${r.sha256}`,
+    `batch:   ${r.batchId ?? 'none'}`,
     `time:    ${new Date().toISOString()}`,
-    `reason:  ${b.error?.code ?? 'unknown'}: ${b.error?.message ?? 'no reason given'}`,
+    `reason:  ${r.code}: ${r.message}`,
     '',
   ].join('\n');
 }
