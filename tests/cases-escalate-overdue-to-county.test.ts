@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateOverdueCases } from '../src/cases/escalation.js';
 import { raiseCase } from '../src/cases/raise-case.js';
+import { verifyAuditChain } from '../src/cli/audit-command.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { COUNTY, T1, call, newbornCase } from './cases-support.js';
 
@@ -31,11 +32,15 @@ describe('escalation of overdue cases', () => {
     // At-least-once delivery: the same tick twice, or a later tick, changes nothing more.
     expect(await run(25)).toEqual({ level1: [], level2: [] });
     expect(await run(96)).toEqual({ level1: [], level2: [] });
+    // Several overdue cases in one run: one audit entry each, the chain intact.
+    const many = await Promise.all([1, 2, 3].map(() => raiseCase(t.db.pool, newbornCase({ deadline: new Date(start.getTime() + 90 * HOUR) }), { now: start })));
+    const byId = (ids: number[]) => [...ids].sort((x, y) => x - y);
+    expect(byId((await run(96)).level1)).toEqual(byId(many.map((m) => m.id)));
     const [a, b] = await Promise.all([run(97), run(97)]);
     expect([...a.level2, ...b.level2]).toEqual([late.id]);
     expect([...a.level1, ...b.level1]).toEqual([]);
     expect(await run(101)).toEqual({ level1: [later.id], level2: [] });
-    expect(await run(1000)).toEqual({ level1: [], level2: [later.id] });
+    expect(byId((await run(1000)).level2)).toEqual(byId([later.id, ...many.map((m) => m.id)]));
 
     const row = (await t.db.pool.query('SELECT escalation_level, escalated_at FROM cases WHERE id = $1', [late.id])).rows[0];
     expect(row).toEqual({ escalation_level: 2, escalated_at: new Date(start.getTime() + 97 * HOUR) });
@@ -46,6 +51,7 @@ describe('escalation of overdue cases', () => {
     expect(sent.map((s) => [s.unit, s.message.escalationLevel])).toEqual([[COUNTY, 1], [T1, 1], [COUNTY, 2], [T1, 2]]);
     const audited = (await t.db.pool.query("SELECT count(*)::int AS n FROM audit_log WHERE object_id = $1 AND actor = 'system:escalation'", [String(late.id)])).rows[0];
     expect(audited.n).toBe(2);
+    expect((await verifyAuditChain(t.db.pool)).firstBreak).toBeNull();
   });
 
   it('shows escalated cases as overdue, and lets the county act on them', async () => {

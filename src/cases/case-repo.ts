@@ -3,7 +3,7 @@
 import type { Principal } from '../auth/principal.js';
 import { ruleDefinition } from '../rules/catalog.js';
 import type { Case, CaseDelegation, CaseHistoryEntry, CaseSummary } from './case-schema.js';
-import type { CaseActor, CaseScopeFacts, CaseStatus } from './case-state.js';
+import { AUTO_CLOSABLE, type CaseActor, type CaseScopeFacts, type CaseStatus } from './case-state.js';
 import { SqlParams } from './transaction.js';
 
 export interface CaseRow {
@@ -256,9 +256,9 @@ export function setStatusSql(id: number, s: StatusChange, now: Date) {
 export function closeForCauseSql(rule: string, dedupKey: string, reason: string, now: Date) {
   return {
     text: `UPDATE cases SET status = 'closed', closure = 'cause_gone', close_reason = $3, closed_at = $4, updated_at = $4
-           WHERE rule = $1 AND dedup_key = $2 AND status IN ('open', 'accepted', 'returned')
+           WHERE rule = $1 AND dedup_key = $2 AND status = ANY($5::text[])
            RETURNING id`,
-    values: [rule, dedupKey, reason, now],
+    values: [rule, dedupKey, reason, now, AUTO_CLOSABLE],
   };
 }
 

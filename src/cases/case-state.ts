@@ -13,9 +13,6 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export type CaseAction = 'accept' | 'resolve' | 'return' | 'delegate' | 'answer' | 'comment' | 'close' | 'auto_close';
 
-/** Statuses in which a deadline runs: the case is overdue once it passes. */
-export const ACTIVE_STATUSES: readonly CaseStatus[] = ['open', 'accepted'];
-
 const ALLOWED: Record<CaseAction, { from: readonly CaseStatus[]; to?: CaseStatus; hint: string }> = {
   accept: { from: ['open'], to: 'accepted', hint: 'only an open case can be accepted' },
   resolve: { from: ['accepted'], to: 'resolved', hint: 'accept the case before resolving it' },
@@ -26,6 +23,9 @@ const ALLOWED: Record<CaseAction, { from: readonly CaseStatus[]; to?: CaseStatus
   close: { from: ['resolved', 'returned'], to: 'closed', hint: 'only a resolved or returned case can be closed' },
   auto_close: { from: ['open', 'accepted', 'returned'], to: 'closed', hint: 'a handled case is not closed for cause' },
 };
+
+/** Statuses a case may be in when its rule closes it because the cause is gone. */
+export const AUTO_CLOSABLE: readonly CaseStatus[] = ALLOWED.auto_close.from;
 
 /** The status after an action, or a 409 that says why the action does not fit. */
 export function nextStatus(caseId: number, action: CaseAction, current: CaseStatus): CaseStatus {

@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import { audit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
+import { config } from '../config.js';
 import { appError } from '../errors.js';
 import { deadlineHours, isRuleCode, ruleDefinition, type RuleCode } from '../rules/catalog.js';
 import { caseMessage, enqueueNotifications } from '../notify/notification-message.js';
@@ -45,7 +46,7 @@ export interface RaiseCaseInput {
 }
 
 export interface RaiseOptions {
-  /** Per-rule deadline overrides in hours (config().caseDeadlineHours). */
+  /** Per-rule deadline overrides in hours; default: CASE_DEADLINE_HOURS (config().caseDeadlineHours). */
   deadlineOverrides?: Readonly<Record<string, number>>;
   now?: Date;
   actor?: CaseActor;
@@ -97,7 +98,7 @@ export async function raiseCase(db: Db, input: RaiseCaseInput, o: RaiseOptions =
   const queue = queueForDivision(input.township);
   const now = o.now ?? new Date();
   const actor = o.actor ?? RULES_ACTOR;
-  const deadline = input.deadline ?? new Date(now.getTime() + deadlineHours(input.rule, o.deadlineOverrides) * 3_600_000);
+  const deadline = input.deadline ?? new Date(now.getTime() + deadlineHours(input.rule, o.deadlineOverrides ?? config().caseDeadlineHours) * 3_600_000);
 
   return inTransaction(db, async (client) => {
     const inserted = await client.query<{ id: number; status: CaseStatus }>(

@@ -13,7 +13,10 @@ export class DeliveryError extends Error {}
 export async function postOnce(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', body, headers: { 'user-agent': 'yipanqi', ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+    // A redirect is not followed: the configured receiver must answer itself.
+    res = await fetch(url, {
+      method: 'POST', body, redirect: 'manual', headers: { 'user-agent': 'yipanqi', ...headers }, signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     throw new DeliveryError(e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message), { cause: err });

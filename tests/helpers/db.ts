@@ -33,6 +33,9 @@ export async function createTestDb(): Promise<TestDb> {
     url,
     pool,
     async drop() {
+      // pool.end() resolves before its connections have closed; DROP … WITH (FORCE) can then
+      // reach one, and its 57P01 error would surface as an unhandled pool 'error'.
+      pool.on('error', () => undefined);
       await pool.end();
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
