@@ -64,7 +64,7 @@ export function auditCommand(): Command {
         return verifyAuditChain(db.pool);
       }, 2);
       if (report.firstBreak) throw new CliError(`audit chain broken after checking ${report.entries} entries: ${describeBreak(report.firstBreak)}`);
-      process.stdout.write(`audit chain intact: ${report.entries} entries\n`);
+      process.stdout.write(`audit chain intact: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}\n`);
     });
   return audit;
 }
