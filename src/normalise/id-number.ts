@@ -30,8 +30,11 @@ export interface IdNumber {
 
 export type IdResult = { ok: true; id: IdNumber } | { ok: false; code: 'ID_FORMAT'; message: string };
 
+const CLEAN_18 = /^\d{17}[\dX]$/;
+
 /** Strip spaces, full-width digits and a lower-case x; returns '' for blank input. */
 export function cleanIdNumber(raw: string): string {
+  if (CLEAN_18.test(raw)) return raw; // the common case, already clean
   return toAsciiDigits(raw).replace(/[\s\u3000-]+/g, '').toUpperCase();
 }
 

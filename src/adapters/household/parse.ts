@@ -13,7 +13,7 @@ function blankIsAbsent(row: RawRow): RawRow {
   return row;
 }
 
-export async function* householdRows(text: AsyncIterable<string>, format: FeedFormat, maxChars: number): AsyncGenerator<RawRow> {
-  const rows = format === 'xml' ? readXml(text, HOUSEHOLD_XML, maxChars) : readJson(text, maxChars);
-  for await (const row of rows) yield blankIsAbsent(row);
+export async function* householdRows(text: AsyncIterable<string>, format: FeedFormat, maxChars: number): AsyncGenerator<RawRow[]> {
+  const batches = format === 'xml' ? readXml(text, HOUSEHOLD_XML, maxChars) : readJson(text, maxChars);
+  for await (const batch of batches) yield batch.map(blankIsAbsent);
 }

@@ -21,12 +21,6 @@ function breaksIn(s: string): number {
   return n;
 }
 
-function extraLines(row: string[]): number {
-  let n = 0;
-  for (const v of row) if (v.includes('\n') || v.includes('\r')) n += breaksIn(v);
-  return n;
-}
-
 /** fast-csv throws on bad quoting; null then, so the caller can re-read slowly. */
 function tryParse(parser: Parser, input: string, more: boolean): { line: string; rows: string[][] } | null {
   try {
@@ -146,15 +140,24 @@ class CsvRows {
 
   private row(row: string[]): void {
     const position = this.line;
-    this.line += 1 + extraLines(row);
+    let size = row.length;
+    let breaks = 0;
+    for (const v of row) {
+      size += v.length;
+      if (v.includes('\n') || v.includes('\r')) breaks += breaksIn(v);
+    }
+    this.line += 1 + breaks;
     if (row.length === 0 || isBlank(row)) return;
     if (!this.keys) return this.header(row, position);
+    // A long line that arrived whole within one chunk (the tail check catches the others).
+    if (size > this.maxChars) {
+      return this.reject(position, { field: null, code: 'RECORD_TOO_LONG', message: `line ${position} is longer than ${this.maxChars} characters (the limit for one record)` });
+    }
     const keys = this.keys;
     const raw: Record<string, unknown> = {};
-    for (let i = 0; i < row.length; i++) {
-      const k = i < keys.length ? keys[i] : `column${i + 1}`;
-      if (isSafeKey(k)) raw[k] = row[i];
-    }
+    const n = Math.min(row.length, keys.length);
+    for (let i = 0; i < n; i++) raw[keys[i]] = row[i];
+    for (let i = n; i < row.length; i++) raw[`column${i + 1}`] = row[i];
     // Short rows are fine when only unknown (ignored) columns are missing at the end.
     if (row.length < this.firstUnknownTail || (row.length > this.width && !isBlank(row.slice(this.width)))) {
       this.reject(position, {
@@ -170,7 +173,8 @@ class CsvRows {
   private header(row: string[], position: number): void {
     const m = mapHeaders(row, this.fields);
     if (!m.ok) throw unparseable(`line ${position}: ${m.message}`);
-    this.keys = row.map((h, i) => m.map.keys[i] ?? (h.trim() || `column${i + 1}`));
+    // Unknown columns keep their header as the key; a blank one, or one naming the prototype, its column number.
+    this.keys = row.map((h, i) => m.map.keys[i] ?? (isSafeKey(h.trim()) && h.trim() ? h.trim() : `column${i + 1}`));
     this.width = row.length;
     let tail = row.length;
     while (tail > 0 && m.map.keys[tail - 1] === undefined) tail--;
@@ -182,20 +186,23 @@ class CsvRows {
   }
 }
 
-/** Rows out of CSV text. Throws YPQ_UNPARSEABLE for a file that cannot be read as a whole. */
-export async function* readCsv(text: AsyncIterable<string>, fields: HeaderField[], maxChars: number): AsyncGenerator<RawRow> {
+/**
+ * Rows out of CSV text, a batch per chunk. Throws YPQ_UNPARSEABLE for a file that cannot be read
+ * as a whole, after handing out the rows read before the fault.
+ */
+export async function* readCsv(text: AsyncIterable<string>, fields: HeaderField[], maxChars: number): AsyncGenerator<RawRow[]> {
   const csv = new CsvRows(fields, maxChars);
   for await (const chunk of text) {
     try {
       csv.feed(chunk, true);
     } finally {
-      yield* csv.out.splice(0);
+      if (csv.out.length) yield csv.out.splice(0);
     }
   }
   try {
     csv.feed('', false);
     csv.finish();
   } finally {
-    yield* csv.out.splice(0);
+    if (csv.out.length) yield csv.out.splice(0);
   }
 }

@@ -28,8 +28,8 @@ export interface FeedDefinition<R> {
   roles: readonly PersonRole[];
   /** The raw field holding the source record id ('record_id'; 'id' for household events). */
   idField: string;
-  /** parse.ts: the raw records in decoded text, keyed like the schema. */
-  rows(text: AsyncIterable<string>, format: FeedFormat, maxChars: number): AsyncIterable<RawRow>;
+  /** parse.ts: the raw records in decoded text, keyed like the schema, in batches (one per chunk read). */
+  rows(text: AsyncIterable<string>, format: FeedFormat, maxChars: number): AsyncIterable<RawRow[]>;
   /** map.ts: the canonical record; problems go to the reader's errors and warnings. */
   map(f: FieldReader, recordId: string): R;
 }
@@ -47,47 +47,46 @@ export function defineAdapter<R>(def: FeedDefinition<R>): FeedAdapter<R> {
   const labels = labelsOf(def.schema);
   const idLabel = labels.get(def.idField) ?? def.idField;
 
-  async function* parse(input: Readable, opts: ParseOptions): AsyncGenerator<ParsedItem<R>> {
+  /** One raw record → ParsedOk or ParsedReject. `seen`: record id → where it first appeared. */
+  function item(row: RawRow, seen: Map<string, number>, where: string): ParsedItem<R> {
+    const { position, raw } = row;
+    const recordId = idOf(raw, def.idField);
+    let errors: RecordError[] = [];
+    if (recordId !== null) {
+      const first = seen.get(recordId);
+      if (first === undefined) seen.set(recordId, position);
+      else errors.push({ field: def.idField, code: 'DUPLICATE_ID', message: `${idLabel}: the same id already appeared at ${where} ${first} of this file; record ids must be unique` });
+    }
+    if (row.error || !raw) return { ok: false, position, recordId, raw, errors: [row.error!, ...errors] };
+    let skip = NO_FINDINGS;
+    if (!validate(raw)) {
+      const found = schemaFindings(validate.errors ?? [], def.schema, labels);
+      errors = errors.concat(found.errors);
+      skip = found.paths;
+    }
+    if (recordId === null && !skip.has(def.idField)) {
+      errors.push({ field: def.idField, code: 'REQUIRED', message: `${idLabel}: empty; every record needs its source record id` });
+    }
+    const f = new FieldReader(raw, labels, skip);
+    const record = def.map(f, recordId ?? '');
+    if (errors.length || f.errors.length) return { ok: false, position, recordId, raw, errors: errors.concat(f.errors) };
+    return { ok: true, position, recordId: recordId!, raw, record, warnings: f.warnings };
+  }
+
+  async function* parseBatches(input: Readable, opts: ParseOptions): AsyncGenerator<ParsedItem<R>[]> {
     if (!def.formats.includes(opts.format)) {
       throw appError('YPQ_UNSUPPORTED_MEDIA', `${opts.format.toUpperCase()} for the ${def.kind} feed, which accepts ${def.formats.map((f) => f.toUpperCase()).join(', ')}`);
     }
     const max = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     const where = opts.format === 'csv' ? 'line' : 'record';
     const { chunks } = await decodeText(input, opts.format);
-    // Record id → where it first appeared: ids are unique within a file.
     const seen = new Map<string, number>();
-
-    for await (const row of def.rows(chunks, opts.format, max)) {
-      const { position, raw } = row;
-      const recordId = idOf(raw, def.idField);
-      const errors: RecordError[] = [];
-      if (recordId !== null) {
-        const first = seen.get(recordId);
-        if (first === undefined) seen.set(recordId, position);
-        else errors.push({ field: def.idField, code: 'DUPLICATE_ID', message: `${idLabel}: the same id already appeared at ${where} ${first} of this file; record ids must be unique` });
-      }
-      if (row.error || !raw) {
-        yield { ok: false, position, recordId, raw, errors: [row.error!, ...errors] };
-        continue;
-      }
-      let skip = NO_FINDINGS;
-      if (!validate(raw)) {
-        const found = schemaFindings(validate.errors ?? [], def.schema, labels);
-        errors.push(...found.errors);
-        skip = found.paths;
-      }
-      if (recordId === null && !skip.has(def.idField)) {
-        errors.push({ field: def.idField, code: 'REQUIRED', message: `${idLabel}: empty; every record needs its source record id` });
-      }
-      const f = new FieldReader(raw, labels, skip);
-      const record = def.map(f, recordId ?? '');
-      if (errors.length || f.errors.length) {
-        yield { ok: false, position, recordId, raw, errors: errors.concat(f.errors) };
-      } else {
-        yield { ok: true, position, recordId: recordId!, raw, record, warnings: f.warnings };
-      }
-    }
+    for await (const rows of def.rows(chunks, opts.format, max)) yield rows.map((row) => item(row, seen, where));
   }
 
-  return { kind: def.kind, formats: [...def.formats], schema: def.schema, roles: def.roles, parse };
+  async function* parse(input: Readable, opts: ParseOptions): AsyncGenerator<ParsedItem<R>> {
+    for await (const batch of parseBatches(input, opts)) yield* batch;
+  }
+
+  return { kind: def.kind, formats: [...def.formats], schema: def.schema, roles: def.roles, parse, parseBatches };
 }

@@ -27,15 +27,35 @@ function trimIncompleteUtf8(b: Buffer): Buffer {
   return need > back + 1 ? b.subarray(0, i) : b;
 }
 
+const utf8Lenient = new TextDecoder('utf-8');
+
+/**
+ * A UTF-8 file with a few broken bytes (one row pasted from a GBK export) is still UTF-8: read
+ * as GB18030 its every other name would be silently mangled, while read as UTF-8 only the broken
+ * rows show U+FFFD, and those are rejected. GBK text read as UTF-8 is almost all U+FFFD.
+ */
+function mostlyUtf8(sample: Buffer): boolean {
+  const text = utf8Lenient.decode(sample);
+  let wide = 0;
+  let broken = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) broken++;
+    else if (c > 0x7f) wide++;
+  }
+  return wide >= 8 && wide >= 4 * broken;
+}
+
 export function detectEncoding(sample: Buffer, isComplete = false): Detected {
   if (sample.length >= 3 && sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) {
     return { encoding: 'utf8', bomLength: 3 };
   }
+  const whole = isComplete ? sample : trimIncompleteUtf8(sample);
   try {
-    utf8.decode(isComplete ? sample : trimIncompleteUtf8(sample));
+    utf8.decode(whole);
     return { encoding: 'utf8', bomLength: 0 };
   } catch {
-    return { encoding: 'gb18030', bomLength: 0 };
+    return { encoding: mostlyUtf8(whole) ? 'utf8' : 'gb18030', bomLength: 0 };
   }
 }
 

@@ -51,9 +51,9 @@ function keyMapper(fields: HeaderField[]) {
   };
 }
 
-export async function* flatRows(text: AsyncIterable<string>, format: FeedFormat, maxChars: number, shape: FlatShape): AsyncGenerator<RawRow> {
+export async function* flatRows(text: AsyncIterable<string>, format: FeedFormat, maxChars: number, shape: FlatShape): AsyncGenerator<RawRow[]> {
   if (format === 'csv') return yield* readCsv(text, shape.fields, maxChars);
   const rename = keyMapper(shape.fields);
-  const rows = format === 'xml' ? readXml(text, shape.xml!, maxChars) : readJson(text, maxChars);
-  for await (const row of rows) yield rename(row);
+  const batches = format === 'xml' ? readXml(text, shape.xml!, maxChars) : readJson(text, maxChars);
+  for await (const batch of batches) yield batch.map(rename);
 }

@@ -34,7 +34,8 @@ class JsonElements {
   constructor(private readonly maxChars: number) {}
 
   write(text: string): void {
-    let from = -1; // start of the current element's text in this chunk
+    let from = this.state === S.Element ? 0 : -1; // start of the current element's text in this chunk
+    let backslash = -2; // the next backslash at or after the scan position; -1: none left in this chunk
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) this.line++;
@@ -46,6 +47,12 @@ class JsonElements {
             else if (c === 34 /* " */) {
               this.inString = false;
               if (this.depth === 0) this.endElement(text, from, i + 1);
+            } else {
+              // Most of a record is string content: jump to the next quote or backslash.
+              const q = text.indexOf('"', i);
+              if (backslash !== -1 && backslash < i) backslash = text.indexOf('\\', i);
+              const next = backslash !== -1 && (q === -1 || backslash < q) ? backslash : q;
+              i = (next === -1 ? text.length : next) - 1;
             }
           } else if (c === 34) this.inString = true;
           else if (c === 123 || c === 91 /* { [ */) this.depth++;
@@ -90,9 +97,8 @@ class JsonElements {
           break;
       }
       if (this.state !== S.Element) from = -1;
-      else if (from === -1) from = i; // an element continues from the previous chunk
     }
-    if (this.state === S.Element) this.keep(text.slice(from === -1 ? 0 : from));
+    if (this.state === S.Element) this.keep(text.slice(from));
   }
 
   private fault(what: string) {
@@ -118,7 +124,7 @@ class JsonElements {
   }
 
   private endElement(text: string, from: number, to: number): void {
-    this.keep(text.slice(from === -1 ? 0 : from, to));
+    this.keep(text.slice(from, to));
     this.state = S.After;
     const position = this.count;
     const reject = (code: string, message: string): void => void this.out.push({ position, raw: null, error: { field: null, code, message } as RecordError });
@@ -146,14 +152,14 @@ class JsonElements {
   }
 }
 
-/** Records out of a JSON array. Throws YPQ_UNPARSEABLE, after the records completed before the fault. */
-export async function* readJson(text: AsyncIterable<string>, maxChars: number): AsyncGenerator<RawRow> {
+/** Records out of a JSON array, a batch per chunk. Throws YPQ_UNPARSEABLE, after the records completed before the fault. */
+export async function* readJson(text: AsyncIterable<string>, maxChars: number): AsyncGenerator<RawRow[]> {
   const json = new JsonElements(maxChars);
   for await (const chunk of text) {
     try {
       json.write(chunk);
     } finally {
-      yield* json.out.splice(0);
+      if (json.out.length) yield json.out.splice(0);
     }
   }
   json.end();

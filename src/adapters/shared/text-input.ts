@@ -85,15 +85,21 @@ export async function decodeText(input: AsyncIterable<unknown>, format: FeedForm
   const sample = head.length === 1 ? head[0] : Buffer.concat(head);
   let encoding: TextEncoding;
   let dec: Decoder;
-  let first: string;
+  // The sample is decoded piece by piece as it arrived, so what follows sees the input's own chunking.
+  let first: string[];
   try {
     if (sample.length === 0) throw unparseable('the file is empty (0 bytes)');
     refuseKnownBinary(sample);
     const detected = detectEncoding(sample, ended);
     encoding = detected.encoding === 'utf8' && format === 'xml' && declaresGb(sample) ? 'gb18030' : detected.encoding;
     dec = decoder(encoding);
-    first = dec.write(sample.subarray(detected.bomLength));
-    refuseBinaryText(first);
+    let skip = detected.bomLength;
+    first = head.map((b) => {
+      const piece = dec.write(b.subarray(Math.min(skip, b.length)));
+      skip = Math.max(0, skip - b.length);
+      return piece;
+    });
+    refuseBinaryText(first.join(''));
   } catch (err) {
     await it.return?.();
     throw err;
@@ -101,7 +107,7 @@ export async function decodeText(input: AsyncIterable<unknown>, format: FeedForm
 
   async function* chunks(): AsyncGenerator<string> {
     try {
-      yield first;
+      for (const piece of first) if (piece) yield piece;
       let offset = sample.length;
       if (!ended) {
         for (let r = await it.next(); !r.done; r = await it.next()) {

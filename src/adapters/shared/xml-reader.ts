@@ -73,7 +73,8 @@ class XmlRecords {
   private translate(saxMessage: string) {
     const first = saxMessage.split('\n')[0];
     if (/^Unclosed root tag|^Unexpected end/.test(first)) {
-      return unparseable(`the XML ends inside <${this.shape.root}> after ${this.count} record(s): the file is truncated or a closing tag is missing`);
+      const complete = this.count - (this.rec ? 1 : 0);
+      return unparseable(`the XML ends inside <${this.shape.root}> after ${complete} complete record(s): the file is truncated or a closing tag is missing`);
     }
     if (/Invalid character entity/.test(first)) {
       return unparseable(`${this.where()}: unknown entity; only &amp; &lt; &gt; &quot; &apos; and numeric character references are allowed`);
@@ -88,6 +89,7 @@ class XmlRecords {
     this.depth++;
     const rec = this.rec;
     if (this.depth === 1) {
+      if (this.sawRoot) throw unparseable(`${this.where()}: a second root element <${name}>; an XML file has exactly one`);
       this.sawRoot = true;
       if (name !== this.shape.root) throw unparseable(`the root element is <${name}>; this feed's XML has <${this.shape.root}> with one <${this.shape.record}> per record`);
       return;
@@ -149,19 +151,19 @@ class XmlRecords {
   }
 }
 
-/** Records out of XML text. Throws YPQ_UNPARSEABLE, after the records completed before the fault. */
-export async function* readXml(text: AsyncIterable<string>, shape: XmlShape, maxChars: number): AsyncGenerator<RawRow> {
+/** Records out of XML text, a batch per chunk. Throws YPQ_UNPARSEABLE, after the records completed before the fault. */
+export async function* readXml(text: AsyncIterable<string>, shape: XmlShape, maxChars: number): AsyncGenerator<RawRow[]> {
   const xml = new XmlRecords(shape, maxChars);
   for await (const chunk of text) {
     try {
       xml.write(chunk);
     } finally {
-      yield* xml.out.splice(0);
+      if (xml.out.length) yield xml.out.splice(0);
     }
   }
   try {
     xml.end();
   } finally {
-    yield* xml.out.splice(0);
+    if (xml.out.length) yield xml.out.splice(0);
   }
 }
