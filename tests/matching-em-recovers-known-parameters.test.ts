@@ -70,7 +70,7 @@ describe('u from random pairs', () => {
     const u = estimateU(spec, vectors);
     expectClose({ lambda: 0, comparisons: Object.fromEntries(spec.map((c) => [c.name, { m: [], u: u[c.name] }])) }, 'u', 0.01);
   });
-  it('gives a level never seen its prior from the start parameters, or half a count', () => {
+  it('gives a level never seen half a count, or its prior from the start parameters when smaller', () => {
     const C = spec.length;
     const vectors = new Int8Array(10 * C).fill(MISSING);
     for (let r = 0; r < 10; r++) vectors[r * C] = 2; // id always differs
@@ -78,9 +78,12 @@ describe('u from random pairs', () => {
     expect(u1.id[0]).toBeCloseTo(0.05, 12);
     expect(u1.id[0] + u1.id[1] + u1.id[2]).toBeCloseTo(1, 12);
     expect(u1.sex).toEqual([0.5, 0.5]); // all missing: uniform
-    const u2 = estimateU(spec, vectors, { start: { lambda: 0.1, comparisons: { ...start.comparisons, id: { m: [0.9, 0.05, 0.05], u: [1e-4, 1e-3, 0.9989] } } } });
+    const u2 = estimateU(spec, vectors, { start: { lambda: 0.1, comparisons: { ...start.comparisons, id: { m: [0.9, 0.05, 0.05], u: [1e-4, 0.3, 0.6999] } } } });
     expect(u2.id[0]).toBeCloseTo(1e-4, 12);
-    expect(u2.id[1]).toBeCloseTo(1e-3, 12);
+    expect(u2.id[1]).toBeCloseTo(0.05, 12); // a prior of 0.3 that 10 samples contradict: half a count
+    // A prior far below the m floor survives: u needs only to stay above 0.
+    const u3 = estimateU(spec, vectors, { start: { lambda: 0.1, comparisons: { ...start.comparisons, id: { m: [0.9, 0.05, 0.05], u: [1.4e-8, 1e-7, 1 - 1.14e-7] } } } });
+    expect(u3.id[0]).toBeCloseTo(1.4e-8, 18);
   });
 });
 
@@ -140,14 +143,16 @@ describe('m by expectation–maximisation', () => {
     const C = spec.length;
     const v = new Int8Array(1000 * C);
     for (let r = 0; r < 1000; r++) for (let c = 0; c < C; c++) v[r * C + c] = r % 2 === 0 ? 0 : spec[c].levels.length - 1;
-    const r = estimateM(spec, start, v, { fixU: false, floor: 1e-6, startLambda: 0.5 });
+    const r = estimateM(spec, start, v, { fixU: false, floor: 1e-6, uFloor: 1e-9, startLambda: 0.5 });
     for (const c of spec) {
       const { m, u } = r.params.comparisons[c.name];
       for (const x of [...m, ...u]) {
         expect(x).toBeGreaterThan(0);
         expect(x).toBeLessThan(1);
-        expect(x).toBeGreaterThanOrEqual(1e-6 * 0.99);
       }
+      for (const x of m) expect(x).toBeGreaterThanOrEqual(1e-6 * 0.99);
+      for (const x of u) expect(x).toBeGreaterThanOrEqual(1e-9 * 0.99);
+      expect(Math.min(...m)).toBeLessThan(1e-5); // the middle levels never occur: floored, not left at the start value
       expect(m.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
       expect(u.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     }

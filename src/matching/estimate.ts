@@ -14,11 +14,21 @@ import { MISSING } from './levels.js';
 import type { ComparisonSpec, ModelParameters } from './fellegi-sunter.js';
 import { mulberry32 } from './prng.js';
 
+/**
+ * No m (nor λ) below this: a level never seen among the matches of one training set still
+ * happens (a sex code typed wrong), and an m of 0 would make it veto any link, for ever.
+ */
 export const DEFAULT_FLOOR = 1e-6;
+/**
+ * u only needs to stay above 0: among random residents of a province an exact ID agreement has
+ * u ≈ 1/70,000,000, far below any floor that makes sense for m.
+ */
+export const DEFAULT_U_FLOOR = 1e-12;
 
 export interface UOptions {
-  /** Levels never seen in the sample keep their u from here (else half a count). */
+  /** A level never seen in the sample keeps its u from here when that is below half a count. */
   start?: ModelParameters;
+  /** Default DEFAULT_U_FLOOR. */
   floor?: number;
 }
 
@@ -26,7 +36,7 @@ export interface UOptions {
 export function estimateU(comparisons: readonly ComparisonSpec[], randomVectors: Int8Array, options: UOptions = {}): Record<string, number[]> {
   const C = comparisons.length;
   const rows = randomVectors.length / C;
-  const floor = options.floor ?? DEFAULT_FLOOR;
+  const floor = options.floor ?? DEFAULT_U_FLOOR;
   const out: Record<string, number[]> = {};
   comparisons.forEach((c, ci) => {
     const counts = new Array<number>(c.levels.length).fill(0);
@@ -43,8 +53,9 @@ export function estimateU(comparisons: readonly ComparisonSpec[], randomVectors:
       out[c.name] = start ? [...start] : counts.map(() => 1 / counts.length);
       return;
     }
-    // Unseen levels: keep the prior if there is one, else half a count; the seen ones share the rest.
-    const unseen = counts.map((k, l) => (k > 0 ? 0 : (start?.[l] ?? 0.5 / n)));
+    // A level never seen gets half a count, or its prior when that is smaller (an exact ID
+    // agreement among random residents is rarer than any sample can show); the seen share the rest.
+    const unseen = counts.map((k, l) => (k > 0 ? 0 : Math.min(start?.[l] ?? 1, 0.5 / n)));
     const rest = 1 - unseen.reduce((a, b) => a + b, 0);
     out[c.name] = normalise(counts.map((k, l) => (k > 0 ? (k / n) * rest : unseen[l])), floor);
   });
@@ -72,8 +83,10 @@ export interface EmOptions {
   /** Stop when no parameter moves by more than this. Default 1e-5. */
   tolerance?: number;
   maxIterations?: number;
-  /** No m or u below this (and none above 1 − it). Default 1e-6. */
+  /** No m (nor λ) below this; default DEFAULT_FLOOR. */
   floor?: number;
+  /** No u below this, when u is estimated; default DEFAULT_U_FLOOR. */
+  uFloor?: number;
 }
 
 export interface EmResult {
@@ -130,6 +143,7 @@ function chosen(flag: boolean | readonly string[] | undefined, name: string, dfl
 export function estimateM(comparisons: readonly ComparisonSpec[], start: ModelParameters, blocked: Int8Array, options: EmOptions = {}): EmResult {
   const C = comparisons.length;
   const floor = options.floor ?? DEFAULT_FLOOR;
+  const uFloor = options.uFloor ?? DEFAULT_U_FLOOR;
   const tolerance = options.tolerance ?? 1e-5;
   const maxIterations = options.maxIterations ?? 100;
   const active = comparisons.map((c) => !(options.exclude ?? []).includes(c.name));
@@ -178,7 +192,7 @@ export function estimateM(comparisons: readonly ComparisonSpec[], start: ModelPa
         su[l] += pat.count[k] * (1 - p[k]);
       }
       if (!fixM[c]) change = Math.max(change, update(m[c], sm, floor));
-      if (!fixU[c]) change = Math.max(change, update(u[c], su, floor));
+      if (!fixU[c]) change = Math.max(change, update(u[c], su, uFloor));
     }
     if (!options.fixLambda) {
       let matches = 0, all = 0, lm = 0, la = 0;
