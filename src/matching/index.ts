@@ -1,5 +1,17 @@
-// Matching core: who in the population database is the person in this record? Pure functions;
-// the blocking SQL, the link job and the review API build on these.
+// Matching core: who in the population database is the person in this record? Pure functions,
+// no database; the blocking SQL, the link job and the review API build on these.
+//
+// The link job, per batch of agency records:
+//   1. prepareRecord(input) for every person in the records (opencc and pinyin run here, once);
+//      blockingKeys(prepared) gives the keys to look candidates up by (or build them in SQL).
+//   2. The blocking SQL returns candidate persons: preparePerson(row) each (stored name_norm and
+//      name_pinyin are used as they are), and the pairs as two index arrays ordered by record.
+//   3. linkBatch(model, { records, persons, personPids, pairRecord, pairPerson, frequencies })
+//      → one Decision per record: status, pid, score and its JSON explanation. Or in steps:
+//      comparePairs → scoreVectors → decide.
+// Training, from time to time: estimateU on the comparison vectors of random pairs
+// (randomPairIndices), estimateM by EM on blocked pairs (labelled pairs from clerical review
+// included), combineSessions, createModel; the ModelParameters are plain JSON to store.
 export * from './levels.js';
 export * from './id-compare.js';
 export * from './confusable-chars.js';
