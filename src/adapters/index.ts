@@ -14,6 +14,7 @@ import type { FeedAdapter, FeedKind } from './types.js';
 
 export * from './types.js';
 export { sniffFormat, formatFromName } from './shared/sniff.js';
+export { RECORD_CODES, type RecordCode } from './record-codes.js';
 export type { BirthRecord } from './birth/map.js';
 export type { HouseholdRecord, HouseholdEventType } from './household/map.js';
 export type { HousingRecord, Occupancy } from './housing/map.js';

@@ -7,7 +7,7 @@ import type { FeedKind } from '../auth/principal.js';
 export type { FeedKind };
 export type FeedFormat = 'csv' | 'xml' | 'json';
 
-/** One problem with one record: where, which field, a stable code and a sentence for a person. */
+/** One problem with one record: which field, a stable code (RECORD_CODES) and a sentence for a person. */
 export interface RecordError {
   field: string | null;
   code: string;
@@ -77,6 +77,8 @@ export interface FeedAdapter<R = Record<string, unknown>> {
   schema: Record<string, unknown>;
   /** The persons each canonical record names: record[role] is a PersonRef (or null) for each role. */
   roles: readonly PersonRole[];
+  /** The raw field holding the source record id: 'record_id', or 'id' for household events. */
+  idField: string;
   /**
    * Streams records out of the bytes. Throws an AppError YPQ_UNPARSEABLE only when the input
    * as a whole cannot be read (not CSV/XML/JSON at all, wrong header, empty); a bad record is

@@ -52,8 +52,8 @@ class CsvRows {
   private line = 1;
   private keys: string[] | null = null;
   private width = 0;
-  /** Columns up to the last contract column: a row must have at least these. */
-  private firstUnknownTail = 0;
+  /** A row must reach the last contract column; only unknown columns after it may be left out. */
+  private minWidth = 0;
   private tail = '';
   /** Dropping the rest of an overlong line. */
   private skipping = false;
@@ -159,7 +159,7 @@ class CsvRows {
     for (let i = 0; i < n; i++) raw[keys[i]] = row[i];
     for (let i = n; i < row.length; i++) raw[`column${i + 1}`] = row[i];
     // Short rows are fine when only unknown (ignored) columns are missing at the end.
-    if (row.length < this.firstUnknownTail || (row.length > this.width && !isBlank(row.slice(this.width)))) {
+    if (row.length < this.minWidth || (row.length > this.width && !isBlank(row.slice(this.width)))) {
       this.reject(position, {
         field: null,
         code: 'COLUMN_COUNT',
@@ -178,7 +178,7 @@ class CsvRows {
     this.width = row.length;
     let tail = row.length;
     while (tail > 0 && m.map.keys[tail - 1] === undefined) tail--;
-    this.firstUnknownTail = tail;
+    this.minWidth = tail;
   }
 
   finish(): void {

@@ -88,5 +88,5 @@ export function defineAdapter<R>(def: FeedDefinition<R>): FeedAdapter<R> {
     for await (const batch of parseBatches(input, opts)) yield* batch;
   }
 
-  return { kind: def.kind, formats: [...def.formats], schema: def.schema, roles: def.roles, parse, parseBatches };
+  return { kind: def.kind, formats: [...def.formats], schema: def.schema, roles: def.roles, idField: def.idField, parse, parseBatches };
 }

@@ -61,6 +61,17 @@ function refuseBinaryText(text: string): void {
 
 const toBuffer = (c: unknown): Buffer => (Buffer.isBuffer(c) ? c : typeof c === 'string' ? Buffer.from(c) : Buffer.from(c as Uint8Array));
 
+const PIECE_BYTES = 256 * 1024;
+
+/** The input as buffers of at most 256 KiB: a caller handing over one huge buffer still gets batches of bounded size. */
+async function* pieces(input: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+  for await (const c of input) {
+    const b = toBuffer(c);
+    if (b.length <= PIECE_BYTES) yield b;
+    else for (let i = 0; i < b.length; i += PIECE_BYTES) yield b.subarray(i, i + PIECE_BYTES);
+  }
+}
+
 export interface TextInput {
   encoding: TextEncoding;
   chunks: AsyncGenerator<string>;
@@ -68,7 +79,7 @@ export interface TextInput {
 
 /** Reads the sample, decides the encoding, and returns the decoded text as a stream of chunks. */
 export async function decodeText(input: AsyncIterable<unknown>, format: FeedFormat): Promise<TextInput> {
-  const it = input[Symbol.asyncIterator]();
+  const it = pieces(input);
   const head: Buffer[] = [];
   let headLength = 0;
   let ended = false;
@@ -78,9 +89,8 @@ export async function decodeText(input: AsyncIterable<unknown>, format: FeedForm
       ended = true;
       break;
     }
-    const b = toBuffer(r.value);
-    head.push(b);
-    headLength += b.length;
+    head.push(r.value);
+    headLength += r.value.length;
   }
   const sample = head.length === 1 ? head[0] : Buffer.concat(head);
   let encoding: TextEncoding;
@@ -101,17 +111,17 @@ export async function decodeText(input: AsyncIterable<unknown>, format: FeedForm
     });
     refuseBinaryText(first.join(''));
   } catch (err) {
-    await it.return?.();
+    await it.return(undefined);
     throw err;
   }
 
   async function* chunks(): AsyncGenerator<string> {
     try {
-      for (const piece of first) if (piece) yield piece;
-      let offset = sample.length;
+      for (const piece of first.splice(0)) if (piece) yield piece;
+      let offset = headLength;
       if (!ended) {
         for (let r = await it.next(); !r.done; r = await it.next()) {
-          const b = toBuffer(r.value);
+          const b = r.value;
           const text = dec.write(b);
           if (text.includes('\0')) throw unparseable(`NUL bytes near byte ${offset}: binary data inside the text (a corrupted file?)`);
           offset += b.length;
@@ -123,7 +133,7 @@ export async function decodeText(input: AsyncIterable<unknown>, format: FeedForm
       if (rest) yield rest;
     } finally {
       // The consumer stopped early or failed: release the input (closes a file, ends a request).
-      if (!ended) await it.return?.();
+      if (!ended) await it.return(undefined);
     }
   }
   return { encoding, chunks: chunks() };
