@@ -97,6 +97,7 @@ describe('birth adapter', () => {
       [1, 'B1'],
       [4, 'B4'],
       [8, 'B8'],
+      [9, 'B9'],
     ]);
     expect(rejects.map((r) => [r.position, r.recordId, codes(r)])).toEqual([
       [2, 'B2', ['DATE_INVALID', 'ID_FORMAT', 'SEX_CODE']],
@@ -108,5 +109,8 @@ describe('birth adapter', () => {
     expect(rejects[1].errors[0]).toMatchObject({ field: 'mother_name', message: '母亲姓名 (mother_name): missing; this field is required' });
     expect(rejects[2].errors[0].message).toMatch(/母亲姓名 \(mother_name\): expected text, found a list/);
     expect(ok[1].warnings).toEqual([{ field: 'mother_id_number', code: 'ID_SEX_MISMATCH', message: expect.stringContaining('says male') }]);
+    // A wrong check digit: kept, marked, warned.
+    expect(ok[3].record.mother).toMatchObject({ idNumber: '430102199202020521', idSuspect: true });
+    expect(ok[3].warnings.map((w) => w.code)).toEqual(['ID_SUSPECT']);
   });
 });

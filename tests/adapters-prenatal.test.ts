@@ -54,6 +54,7 @@ describe('prenatal adapter', () => {
       [1, 'P1', []],
       [4, 'P4', ['ID_BIRTH_DATE_MISMATCH']],
       [7, 'P7', []],
+      [8, 'P8', ['ID_SUSPECT']],
     ]);
     expect(rejects.map((r) => [r.position, r.recordId, codes(r)])).toEqual([
       [2, 'P2', ['GESTATION_RANGE', 'TYPE']],
@@ -63,5 +64,7 @@ describe('prenatal adapter', () => {
     ]);
     expect(rejects[0].errors.find((e) => e.code === 'TYPE')!.message).toBe('证件号码 (id_number): expected text, found a number');
     expect(ok[1].warnings[0].message).toBe('证件号码 (id_number): the birth date in the number differs from 出生日期 (birth_date)');
+    expect(ok[3].record.subject).toMatchObject({ idType: '01', idNumber: '430102199508172640', idSuspect: true });
+    expect(ok[3].warnings[0].message).toBe('证件号码 (id_number): check digit should be 7; the number is kept but marked suspect');
   });
 });
