@@ -88,6 +88,14 @@ describe('JSON details', () => {
     expect(ok[0].raw.note).toEqual({ a: [']', '}', { b: '"{' }] });
   });
 
+  it('keys in Chinese or another case are the same fields; an empty object lacks every required one', async () => {
+    const json = '[{"记录编号":"H1","区划代码":"430102","姓名":"张伟"},{"Record_ID":"H2","DIVISION":"430102","Name":"王芳"},{},{"name":"李娜","姓名":"李娜"}]';
+    const { ok, rejects } = await parseAll(housing, json, 'json');
+    expect(ok.map((o) => [o.recordId, o.record.subject.name])).toEqual([['H1', '张伟'], ['H2', '王芳']]);
+    expect(rejects.map((r) => [r.position, codes(r)])).toEqual([[3, ['REQUIRED', 'REQUIRED', 'REQUIRED']], [4, ['HEADER_DUPLICATE']]]);
+    expect(rejects[1].errors[0].message).toBe('record 4: fields 1 ("name") and 2 ("姓名") both mean "name"');
+  });
+
   it('an empty array is a batch of no records', async () => {
     expect((await parseAll(housing, ' [ ] ', 'json')).items).toEqual([]);
   });

@@ -37,11 +37,12 @@ function keyMapper(fields: HeaderField[]) {
     let how = cache.get(sig);
     if (how === undefined) {
       const m = mapHeaders(keys, optional);
-      how = !m.ok ? { message: m.message } : m.map.keys.every((k, i) => k === undefined || k === keys[i]) ? 'same' : m.map.keys.map((k) => k ?? null);
+      if (!m.ok) how = m.code === 'HEADER_EMPTY' ? 'same' : { message: m.message }; // no keys at all: the schema names what is missing
+      else how = m.map.keys.every((k, i) => k === undefined || k === keys[i]) ? 'same' : m.map.keys.map((k) => k ?? null);
       if (cache.size < MAX_KEY_SETS) cache.set(sig, how);
     }
     if (how === 'same') return row;
-    if (!Array.isArray(how)) return { ...row, error: { field: null, code: 'HEADER_DUPLICATE', message: `record ${row.position}: ${how.message}` } };
+    if (!Array.isArray(how)) return { ...row, error: { field: null, code: 'HEADER_DUPLICATE', message: `record ${row.position}: ${how.message.replace(/^columns/, 'fields')}` } };
     const raw: Record<string, unknown> = {};
     keys.forEach((k, i) => {
       const to = how[i] ?? k;
