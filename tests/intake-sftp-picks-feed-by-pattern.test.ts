@@ -1,6 +1,6 @@
 // Pure pieces of the SFTP channel: which file goes to which feed, and collision-free names.
 import { describe, expect, it } from 'vitest';
-import { formatOf, parseRoute, routeMatcher } from '../src/intake/sftp/routes.js';
+import { parseRoute, routeMatcher } from '../src/intake/sftp/routes.js';
 import { stampedName } from '../src/intake/sftp/remote-files.js';
 import { slotSeconds } from '../src/intake/sftp/poll-job.js';
 
@@ -25,12 +25,6 @@ describe('file name patterns', () => {
     expect(() => parseRoute('*.csv', undefined)).toThrow(/needs a feed/);
     expect(() => parseRoute('*.csv=births', undefined)).toThrow(/unknown feed "births"/);
     expect(() => parseRoute('in/*.csv=birth', undefined)).toThrow(/file names, not paths/);
-  });
-
-  it('derives the format from the extension, or leaves it to sniffing', () => {
-    expect(formatOf('a.CSV')).toBe('csv');
-    expect(formatOf('a.xml')).toBe('xml');
-    expect(formatOf('a.txt')).toBeUndefined();
   });
 });
 

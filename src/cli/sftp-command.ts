@@ -60,6 +60,7 @@ function validateAdd(o: AddOptions, agencyFeeds: string[], dataDir: string): Fee
     }
     if (st.mode & 0o077) process.stderr.write(`note: ${file} is readable by other users; chmod 600 it\n`);
   }
+  if (!o.pattern.length) throw new CliError('give at least one --pattern (e.g. --pattern "*.csv")');
   const defaultFeed = o.feed ?? (agencyFeeds.length === 1 ? (agencyFeeds[0] as FeedKind) : undefined);
   let routes: FeedRoute[];
   try {
@@ -114,7 +115,7 @@ export function sftpCommand(): Command {
     .option('--port <port>', 'SSH port', '22')
     .requiredOption('--user <name>', 'login name')
     .requiredOption('--folder <path>', 'the drop folder on the server')
-    .requiredOption('--pattern <glob[=feed]...>', 'file names to take, e.g. "*.csv" or "births_*.csv=birth" (repeatable; first match wins)')
+    .option('--pattern <glob[=feed]>', 'file names to take, e.g. "*.csv" or "births_*.csv=birth" (repeat it for more; the first match wins)', (v: string, all: string[]) => [...all, v], [])
     .addOption(new Option('--feed <kind>', "feed of patterns without =feed (default: the agency's only feed)").choices([...FEED_KINDS]))
     .option('--password-env <VAR>', 'environment variable that holds the password')
     .option('--key-file <path>', 'private key file (relative paths are under YIPANQI_DATA_DIR)')

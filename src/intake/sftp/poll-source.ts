@@ -8,11 +8,12 @@ import path from 'node:path';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type SftpClient from 'ssh2-sftp-client';
+import { formatFromName } from '../../adapters/index.js';
 import { AppError } from '../../errors.js';
 import { ingest } from '../ingest.js';
 import { connectSource, SftpError } from './connect.js';
 import { announcedDigest, download, ensureFolder, freeName, inFolder, listComplete, moveInto, type RemoteFile } from './remote-files.js';
-import { formatOf, routeMatcher } from './routes.js';
+import { routeMatcher } from './routes.js';
 import { recordPollSql, tryLockSourceSql, unlockSourceSql, type SftpSource } from './source-store.js';
 
 export interface PollDeps {
@@ -153,13 +154,13 @@ async function takeFile(ctx: Ctx, f: RemoteFile): Promise<FileOutcome> {
     let batch;
     try {
       batch = await ingest(
-        { pool: deps.pool, log: deps.log },
+        { pool: deps.pool, log },
         {
           agency: source.agency,
           feed: f.route.feed,
           channel: 'sftp',
           fileName: f.name,
-          format: formatOf(f.name),
+          format: formatFromName(f.name),
           input: fs.createReadStream(local),
           actor: `sftp:${source.agency}`,
         },

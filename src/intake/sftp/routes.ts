@@ -1,8 +1,6 @@
 // Which files in a drop folder are taken, and as which feed: an ordered list of glob → feed.
-import path from 'node:path';
 import picomatch from 'picomatch';
 import { FEED_KINDS, type FeedKind } from '../../auth/principal.js';
-import type { FeedFormat } from '../../adapters/types.js';
 
 export interface FeedRoute {
   pattern: string;
@@ -45,9 +43,4 @@ export function routeMatcher(routes: readonly FeedRoute[]): RouteMatcher {
 export function isChecksumFile(fileName: string): boolean {
   const lower = fileName.toLowerCase();
   return CHECKSUM_SUFFIXES.some((s) => lower.endsWith(s));
-}
-
-export function formatOf(fileName: string): FeedFormat | undefined {
-  const ext = path.extname(fileName).toLowerCase().slice(1);
-  return ext === 'csv' || ext === 'xml' || ext === 'json' ? ext : undefined;
 }

@@ -86,14 +86,14 @@ export function setEnabledSql(id: number, enabled: boolean): Query {
   return { text: 'UPDATE sftp_sources SET enabled = $2, updated_at = now() WHERE id = $1 RETURNING id', values: [id, enabled] };
 }
 
-/** Every poll leaves its trace: when, and what went wrong (NULL when nothing did). */
+/** Every poll leaves its trace: when, and what went wrong (NULL when nothing did; a screenful at most). */
 export function recordPollSql(id: number, error: string | null): Query {
   return {
     text: `UPDATE sftp_sources
            SET last_polled_at = now(), last_error = $2,
                last_ok_at = CASE WHEN $2::text IS NULL THEN now() ELSE last_ok_at END
            WHERE id = $1`,
-    values: [id, error],
+    values: [id, error && error.slice(0, 2000)],
   };
 }
 
