@@ -2,7 +2,6 @@
 // password and public-key auth, a generated host key, and a few faults a test can switch on
 // (cut the TCP connection after N bytes of file data, fail the next RENAMEs, run a hook after
 // each directory listing).
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,6 +9,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AuthContext, Attributes, SFTPWrapper } from 'ssh2';
+import { fingerprint } from '../../src/intake/sftp/connect.js';
 import { pollSource, type PollDeps, type PollResult } from '../../src/intake/sftp/poll-source.js';
 import type { FeedRoute } from '../../src/intake/sftp/routes.js';
 import { insertSourceSql, toSource, type SftpSource } from '../../src/intake/sftp/source-store.js';
@@ -78,10 +78,6 @@ function statusOf(err: unknown): number {
     default:
       return STATUS_CODE.FAILURE;
   }
-}
-
-export function fingerprintOf(publicSsh: Buffer): string {
-  return `SHA256:${crypto.createHash('sha256').update(publicSsh).digest('base64').replace(/=+$/, '')}`;
 }
 
 export async function startSftpServer(users: SftpUser[]): Promise<TestSftpServer> {
@@ -257,7 +253,7 @@ export async function startSftpServer(users: SftpUser[]): Promise<TestSftpServer
     host: '127.0.0.1',
     port,
     root,
-    hostKeyFingerprint: fingerprintOf(parsedHost.getPublicSSH()),
+    hostKeyFingerprint: fingerprint(parsedHost.getPublicSSH()),
     local: toLocal,
     cutAfterBytes(bytes) {
       cutAfter = bytesRead + bytes;
