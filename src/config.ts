@@ -38,6 +38,24 @@ export interface Config {
   readonly notifySmsUrl: string | undefined;
   /** SMS text with {caseId} {rule} {title} {unit} {deadline} {event} {level} placeholders; never personal data. */
   readonly notifySmsTemplate: string;
+  /** Coordination attachments go to this folder (by sha256); unset → stored in PostgreSQL. */
+  readonly coordAttachmentDir: string | undefined;
+  readonly coordAttachmentMaxBytes: number;
+  /** When overdue business items are looked for and reminders sent (pg-boss cron). */
+  readonly coordReminderCron: string;
+  /** When the monthly data-sharing and supervision figures are recomputed (pg-boss cron). */
+  readonly coordMonthlyCron: string;
+  /** Days after the end of a scheduled period within which a submission still counts as on time (DHIS2's N). */
+  readonly coordOnTimeDays: number;
+  /** Agencies whose completeness falls below this share (0–1) get a reminder. */
+  readonly coordCompletenessThreshold: number;
+  /** Consecutive failed logins that lock an account, and for how long. */
+  readonly loginMaxFailures: number;
+  readonly loginLockMinutes: number;
+  /** Lifetime of the token POST /v1/auth/login issues (e.g. 8h). */
+  readonly loginTokenTtl: string;
+  /** scrypt cost (N, a power of two) for new password hashes. */
+  readonly passwordScryptCost: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -76,6 +94,12 @@ function deadlineOverrides(env: NodeJS.ProcessEnv): Record<string, number> {
   return Object.freeze(out);
 }
 
+function cronVar(env: NodeJS.ProcessEnv, name: string, dflt: string): string {
+  const v = env[name] || dflt;
+  if (v.trim().split(/\s+/).length !== 5) throw new ConfigError(`${name} must be a five-field cron expression, got "${v}"`);
+  return v;
+}
+
 const DEFAULT_SMS_TEMPLATE = '【一盘棋】{unit} 案件 {caseId}（{title}）{event}，请于 {deadline} 前办理。';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -90,6 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (caseEscalationCron.trim().split(/\s+/).length !== 5) {
     throw new ConfigError(`CASE_ESCALATION_CRON must be a five-field cron expression, got "${caseEscalationCron}"`);
   }
+  const coordReminderCron = cronVar(env, 'COORD_REMINDER_CRON', '*/15 * * * *');
+  const coordMonthlyCron = cronVar(env, 'COORD_MONTHLY_CRON', '30 1 * * *');
+  const loginTokenTtl = env.LOGIN_TOKEN_TTL || '8h';
+  if (!/^\d+[smhd]$/.test(loginTokenTtl)) throw new ConfigError(`LOGIN_TOKEN_TTL must look like 30m, 8h or 1d, got "${loginTokenTtl}"`);
+  const scryptCost = intVar(env, 'PASSWORD_SCRYPT_COST', 32768, 1024, 1 << 20);
+  if ((scryptCost & (scryptCost - 1)) !== 0) throw new ConfigError(`PASSWORD_SCRYPT_COST must be a power of two, got ${scryptCost}`);
+  const threshold = Number(env.COORD_COMPLETENESS_THRESHOLD || '0.95');
+  if (!(threshold >= 0 && threshold <= 1)) throw new ConfigError('COORD_COMPLETENESS_THRESHOLD must be a number from 0 to 1');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
@@ -118,6 +150,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyPollIntervalMs: intVar(env, 'NOTIFY_POLL_INTERVAL_MS', 10_000, 500, 3_600_000),
     notifySmsUrl,
     notifySmsTemplate: env.NOTIFY_SMS_TEMPLATE || DEFAULT_SMS_TEMPLATE,
+    coordAttachmentDir: env.COORD_ATTACHMENT_DIR ? path.resolve(env.COORD_ATTACHMENT_DIR) : undefined,
+    coordAttachmentMaxBytes: intVar(env, 'COORD_ATTACHMENT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    coordReminderCron,
+    coordMonthlyCron,
+    coordOnTimeDays: intVar(env, 'COORD_ON_TIME_DAYS', 0, 0, 31),
+    coordCompletenessThreshold: threshold,
+    loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
+    loginLockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, 1, 24 * 60),
+    loginTokenTtl,
+    passwordScryptCost: scryptCost,
   });
 }
 

@@ -21,6 +21,11 @@ export const ERRORS = {
   YPQ_UNKNOWN_RULE: { status: 400, message: 'Unknown rule "%s"' },
   YPQ_CASE_PAYLOAD: { status: 400, message: 'Case payload for rule %s: %s' },
   YPQ_CASE_ROUTING: { status: 400, message: 'Cannot route the case: %s' },
+  YPQ_COORD_NOT_MEMBER: { status: 403, message: 'Unit %s is not a member unit of the coordination group%s' },
+  YPQ_COORD_ITEM_STATE: { status: 409, message: 'Business item %s is %s: %s' },
+  YPQ_LOGIN_FAILED: { status: 401, message: 'Login failed: %s' },
+  YPQ_LOGIN_LOCKED: { status: 423, message: 'The account is locked until %s after repeated failed logins' },
+  YPQ_PASSWORD_POLICY: { status: 400, message: 'The password does not meet the policy: %s' },
   YPQ_DB_UNAVAILABLE: { status: 503, message: 'The database is not answering: %s' },
   YPQ_DB_ERROR: { status: 500, message: 'Database error: %s' },
   YPQ_INTERNAL: { status: 500, message: 'Internal error: %s' },
@@ -31,7 +36,7 @@ export type ErrorCode = keyof typeof ERRORS;
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
   409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  422: 'Unprocessable Entity', 423: 'Locked', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 export class AppError extends Error {

@@ -17,6 +17,7 @@ import { personRoutes } from './routes/persons.js';
 import { caseRoutes } from './routes/cases.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { keyRoutes } from './routes/keys.js';
+import { coordinationRoutes } from './routes/coordination-routes.js';
 import { feedRoutes } from './routes/feeds.js';
 import { batchRoutes } from './routes/batches.js';
 
@@ -98,6 +99,7 @@ export async function buildApp(ctx: AppContext, extra: RoutePlugin[] = []): Prom
   await app.register(caseRoutes);
   await app.register(notificationRoutes);
   await app.register(keyRoutes);
+  for (const plugin of coordinationRoutes) await app.register(plugin);
   await app.register(feedRoutes);
   await app.register(batchRoutes);
   for (const plugin of extra) await app.register(plugin);

@@ -12,6 +12,10 @@ export const QUEUES = {
   caseEscalation: 'case-escalation',
   /** Deliver what is due in the notification outbox. */
   notifyDeliver: 'notify-deliver',
+  /** Overdue business items → reminders, and reminder delivery (cron, COORD_REMINDER_CRON). */
+  coordReminders: 'coord-reminders',
+  /** Monthly data-sharing and supervision figures (cron, COORD_MONTHLY_CRON). */
+  coordMonthly: 'coord-monthly',
 } as const;
 
 export interface BossOptions {

@@ -231,7 +231,7 @@ export function listItemsSql(f: ItemListFilter) {
                     min(deadline) FILTER (WHERE status = 'pending') AS next_deadline,
                     coalesce(bool_or(status = 'pending' AND deadline < $3), false) AS overdue
              FROM coord_item_assignments WHERE item_id = i.id) a
-           WHERE (${f.office ? officeBox[f.box] : `${inCounty} AND ${unitBox[f.box]}`})
+           WHERE $1::text IS NOT NULL AND (${f.office ? officeBox[f.box] : `${inCounty} AND ${unitBox[f.box]}`})
              AND ($4::text[] IS NULL OR i.status = ANY($4))
              AND ($5::boolean IS NULL OR a.overdue = $5)
              AND ($6::text IS NULL OR i.requester = $6)

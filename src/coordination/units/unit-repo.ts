@@ -77,7 +77,7 @@ export function upsertUnitSql(code: string, county: string, u: UnitInput, now: D
   return {
     text: `INSERT INTO coord_units (code, county, name, kind, duties, topics, leader, leader_title, office, contact_name,
                                     contact_phone, notify_webhook, notify_sms, sort_order, active, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, coalesce($5, ''), coalesce($6, '{}'), $7, $8, $9, $10, $11, $12, $13, coalesce($14, 0), coalesce($15, true), $17, $17)
+           VALUES ($1, $2, $3, $4, coalesce($5, ''), coalesce($6::text[], '{}'), $7, $8, $9, $10, $11, $12, $13, coalesce($14, 0), coalesce($15, true), $17, $17)
            ON CONFLICT (code) DO UPDATE SET
              name = EXCLUDED.name, kind = EXCLUDED.kind,
              duties = CASE WHEN $16::text[] @> '{duties}' THEN EXCLUDED.duties ELSE coord_units.duties END,
