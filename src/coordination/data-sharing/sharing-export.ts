@@ -17,7 +17,7 @@ const COLUMNS: { header: string; key: string; value: (r: SharingMonthly) => stri
   { header: '接收 accepted', key: 'accepted', value: (r) => r.accepted },
   { header: '退回 rejected', key: 'rejected', value: (r) => r.rejected },
   { header: '重复 duplicates', key: 'duplicates', value: (r) => r.duplicates },
-  { header: '退回原因 rejected_by_reason', key: 'rejectedByReason', value: (r) => Object.entries(r.rejectedByReason).map(([k, v]) => `${k}:${v}`).join('; ') },
+  { header: '退回原因 rejected_by_reason', key: 'rejectedByReason', value: (r) => Object.entries(r.rejectedByReason).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}:${v}`).join('; ') },
   { header: '完整率 completeness_rate', key: 'completenessRate', value: (r) => r.completenessRate },
   { header: '关联率 linked_share', key: 'linkedShare', value: (r) => r.linkedShare },
   { header: '得分 score', key: 'score', value: (r) => r.score },
