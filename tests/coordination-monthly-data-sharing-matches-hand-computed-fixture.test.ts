@@ -151,14 +151,24 @@ describe('monthly data-sharing summary', () => {
   });
 
   it('reports the share of records that linked once the matching stage writes link results', async () => {
-    await t.db.pool.query(`CREATE TABLE link_results (agency text, feed text, record_id text, role text, status text, pid text, score numeric)`);
-    await t.db.pool.query(`INSERT INTO link_results (agency, feed, record_id, role, status) VALUES
-      ('H1', 'birth', 'R1', 'mother', 'linked'), ('H1', 'birth', 'R1', 'child', 'linked'),
-      ('H1', 'birth', 'R2', 'mother', 'linked'), ('H1', 'birth', 'R2', 'child', 'new'),
-      ('H1', 'birth', 'R3', 'mother', 'linked')`);
+    // The matching stage's table (008_matching.sql); its shape as far as this module reads it, should it be absent.
+    await t.db.pool.query(`CREATE TABLE IF NOT EXISTS link_results (agency text, feed text, record_id text, version int, role text,
+      batch_id bigint, run_id bigint, status text, pid text, score float8, rule text, explanation json, model_id text)`);
+    const decide = (record: string, version: number, role: string, status: string) =>
+      t.db.pool.query(
+        `INSERT INTO link_results (agency, feed, record_id, version, role, batch_id, run_id, status, pid, score, rule, explanation, model_id)
+         VALUES ('H1', 'birth', $1, $2, $3, 0, 0, $4, $5, 0.99, 'test', '{}', 'test')`,
+        [record, version, role, status, status === 'linked' ? `P-${record}-${role}` : null],
+      );
+    await decide('R1', 1, 'mother', 'new'); // the superseded version: not counted
+    await decide('R1', 2, 'mother', 'linked');
+    await decide('R1', 2, 'child', 'linked');
+    await decide('R2', 1, 'mother', 'linked');
+    await decide('R2', 1, 'child', 'new');
+    await decide('R3', 1, 'mother', 'linked');
     await computeSharing(t.db.pool, { from: parseMonth('2024-03'), to: parseMonth('2024-03'), onTimeDays: 0 });
     const rows = (await call(t, OFFICE, 'GET', '/v1/coordination/data-sharing/monthly?month=2024-03')).json();
-    // Current records from March batches: R1 (v2), R2, R3, R4 → R1 and R3 fully linked.
-    expect(rows.map((r: { agency: string; linkedShare: number | null }) => [r.agency, r.linkedShare])).toEqual([['C1', null], ['H1', 0.5], ['P1', 0]]);
+    // Current records from March batches with decisions: R1 (v2), R2, R3 (R4 not linked yet) → R1 and R3 fully linked.
+    expect(rows.map((r: { agency: string; linkedShare: number | null }) => [r.agency, r.linkedShare])).toEqual([['C1', null], ['H1', 0.6667], ['P1', null]]);
   });
 });

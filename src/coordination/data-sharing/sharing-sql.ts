@@ -4,7 +4,7 @@ import { COMPLETENESS_FIELDS, jsonPath } from './completeness-fields.js';
 import type { FeedKind } from '../../auth/principal.js';
 
 const MONTHS = `SELECT m::date AS month, (m AT TIME ZONE 'Asia/Shanghai') AS s, ((m + interval '1 month') AT TIME ZONE 'Asia/Shanghai') AS e
-                FROM generate_series($1::date, $2::date, interval '1 month') AS m`;
+                FROM generate_series($1::timestamp, $2::timestamp, interval '1 month') AS m`;
 
 export interface SharingBaseRow {
   month: string;

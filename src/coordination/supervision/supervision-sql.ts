@@ -3,7 +3,7 @@
 // and to its current township (county-queue cases count at county level only); a delegation to
 // the month it was made in and to the township it was handed to.
 const MONTHS = `SELECT m::date AS month, (m AT TIME ZONE 'Asia/Shanghai') AS s, ((m + interval '1 month') AT TIME ZONE 'Asia/Shanghai') AS e
-                FROM generate_series($1::date, $2::date, interval '1 month') AS m`;
+                FROM generate_series($1::timestamp, $2::timestamp, interval '1 month') AS m`;
 
 const LEVEL = `CASE WHEN GROUPING(township) = 0 THEN 'township' WHEN GROUPING(county) = 0 THEN 'county' ELSE 'province' END`;
 const UNIT = `CASE WHEN GROUPING(township) = 0 THEN township WHEN GROUPING(county) = 0 THEN county ELSE province END`;
