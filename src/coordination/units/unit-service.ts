@@ -5,6 +5,7 @@ import { audit } from '../../audit/audit-log.js';
 import type { Principal } from '../../auth/principal.js';
 import { appError } from '../../errors.js';
 import { countyScope, isOfficeOf, membership } from '../shared/member.js';
+import { write } from '../shared/db-errors.js';
 import { listUnitsSql, toUnit, unitByCodeSql, upsertUnitSql, type UnitFilter, type UnitRow } from './unit-repo.js';
 import type { Unit, UnitInput } from './unit-schema.js';
 
@@ -38,7 +39,7 @@ export async function putUnit(pool: pg.Pool, who: Principal, code: string, input
   const county = unitCounty(who, code, input);
   const m = await membership(pool, who);
   if (!isOfficeOf(m, county)) throw appError('YPQ_FORBIDDEN', `unit ${who.unit} does not run county ${county}'s group`);
-  const { rows } = await pool.query<UnitRow & { created: boolean }>(upsertUnitSql(code, county, input, new Date()));
+  const { rows } = await write<UnitRow & { created: boolean }>(pool, upsertUnitSql(code, county, input, new Date()));
   // No row back: the code exists in another county, which this caller does not run.
   if (!rows.length) throw appError('YPQ_CONFLICT', `unit ${code} belongs to another county`);
   await audit(pool, who, {

@@ -32,6 +32,7 @@ export async function coordinationDocumentRoutes(app: FastifyInstance): Promise<
   guardLiveUser(app);
   const { pool, cfg } = app.ctx;
   // Attachments arrive as the raw body of any type but JSON (this plugin's scope only).
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: cfg.coordAttachmentMaxBytes }, (_req, body, done) => done(null, body));
 
   for (const kind of ['document', 'news'] as const) {
@@ -98,6 +99,7 @@ export async function coordinationDocumentRoutes(app: FastifyInstance): Promise<
         },
       },
       async (req, reply) => {
+        if (typeof req.body === 'string') req.body = Buffer.from(req.body);
         if (!Buffer.isBuffer(req.body)) throw appError('YPQ_UNSUPPORTED_MEDIA', `${req.headers['content-type']} (send the file's own type, e.g. application/pdf)`);
         const contentType = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
         const a = await addAttachment(pool, req.principal, kind, req.params.id, { fileName: req.query.name, contentType, bytes: req.body }, cfg.coordAttachmentDir);
