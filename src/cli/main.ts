@@ -7,6 +7,7 @@ import { sftpCommand } from './sftp-command.js';
 import { tokenCommand } from './token-command.js';
 import { referenceCommands } from './reference-commands.js';
 import { auditCommand } from './audit-command.js';
+import { usersCommand } from '../coordination/users/users-command.js';
 
 const program = new Command('yipanqi')
   .description('Inter-agency data-exchange gateway for population-information platforms')
@@ -19,6 +20,7 @@ program.addCommand(tokenCommand());
 program.addCommand(sftpCommand());
 for (const c of referenceCommands()) program.addCommand(c);
 program.addCommand(auditCommand());
+program.addCommand(usersCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import { startBoss } from '../jobs/boss.js';
 import { seedDemoCounty } from '../demo/seed.js';
 import { startCaseJobs } from '../cases/case-jobs.js';
 import { startNotifyWorker } from '../notify/notify-worker.js';
+import { startCoordinationJobs } from '../coordination/jobs.js';
 import { startSftpPolling } from '../intake/sftp/poll-job.js';
 import { cliLogger } from './context.js';
 
@@ -30,6 +31,7 @@ export function serveCommand(): Command {
       const app = await buildApp({ cfg, pool: db.pool, keys, log });
       await startCaseJobs(boss, { pool: db.pool, cfg, log });
       const notifier = await startNotifyWorker(boss, { pool: db.pool, cfg, keys, log });
+      await startCoordinationJobs(boss, { pool: db.pool, cfg, keys, log });
 
       const stop = async (signal: string) => {
         if (stopping) return;
