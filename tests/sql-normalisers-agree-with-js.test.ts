@@ -42,6 +42,8 @@ describe('SQL normalisers agree with src/normalise', () => {
       inputs.push(id.slice(0, 6) + '1879' + id.slice(10), id.slice(0, 16), id + '1', id.replace(/\d$/, 'Y'));
     }
     inputs.push(...weird, '', '   ', '１２３', 'X'.repeat(18), '0'.repeat(18), '0'.repeat(15));
+    const canonical = await sqlMap('ypq_id_canonical(v)', inputs);
+    inputs.forEach((raw, i) => expect({ raw, canonical: canonical[i] }).toEqual({ raw, canonical: /^\d{17}[\dX]$/.test(raw) }));
     const sqlValue = await sqlMap('ypq_id_number(v)', inputs);
     const sqlSuspect = await sqlMap('CASE WHEN ypq_id_number(v) IS NOT NULL THEN ypq_id_suspect(ypq_id_number(v)) END', inputs);
     inputs.forEach((raw, i) => {
@@ -63,6 +65,8 @@ describe('SQL normalisers agree with src/normalise', () => {
       inputs.push(pad(ph), ph.slice(1), ph + '9', `${ph.slice(0, 4)}\u2013${ph.slice(4)}`, `+86 0731 ${ph.slice(4)}`);
     }
     inputs.push(...weird, '12345678', '23456789', '1234567', '02012345678', '010123456789', '0101234567890', '');
+    const canonical = await sqlMap('ypq_phone_canonical(v)', inputs);
+    inputs.forEach((raw, i) => expect({ raw, canonical: canonical[i] }).toEqual({ raw, canonical: /^1[3-9]\d{9}$/.test(raw) }));
     const value = await sqlMap('ypq_phone(v)', inputs);
     inputs.forEach((raw, i) => {
       const js = parsePhone(raw);

@@ -61,8 +61,7 @@ async function firstLoad(ctx: ImportContext, norm: string, names: string): Promi
   const restore = await deferConstraints(client, POPULATION_TABLES);
   const inserted = (await client.query(insertAllPersonsSql(norm, names, ctx.runId))).rowCount ?? 0;
   ctx.step('relations');
-  await client.query(relationWarningsSql(norm, ctx.findings, stage.present));
-  await client.query(insertAllRelationsSql(norm, stage.present, ctx.source));
+  await client.query(insertAllRelationsSql(norm, ctx.findings, stage.present, ctx.source));
   ctx.step('finishing');
   await restore();
   await client.query(analyzePopulationSql());

@@ -22,48 +22,47 @@ export function copyNamesSql(names: string): Sql {
 /**
  * One normalised row per staged row: canonical values, and errors (NULL for a good row).
  * Dictionary columns come from their per-distinct-value table; ID and phone numbers are
- * normalised per row in four fenced steps (OFFSET 0 keeps the planner from merging them, which
- * would copy each expensive expression into every place it is used):
- *   a. is the value already canonical? (one regex: the common case stops here)
+ * normalised per row in fenced steps (OFFSET 0 keeps the planner from merging them, which would
+ * copy each expensive expression into every place it is used):
+ *   a. is the value already canonical? (the common case skips b and c)
  *   b. otherwise clean it (ID: full-width, blanks, case; phone: separators, +86),
  *   c. then read it (ID: 15 → 18 digits; phone: mobile or landline),
- *   d. then check it (ID: check digit and embedded date) and collect the errors.
+ *   d. take the ID's bytes, and at last check it (check digit, embedded date) and collect the errors.
  */
 export function normalisePopulationSql(stage: string, dict: string, dictColumns: string[], norm: string): Sql {
   const joins = dictColumns.map((c) => dictionaryJoin(dict, c)).join('\n                       ');
   const dictValues = dictColumns.map((c) => `d_${ident(c)}.value AS ${c}, d_${c}.code AS ${c}_code, d_${c}.message AS ${c}_message`).join(', ');
   const checks = errorsExpr([
-    { field: 'pid', code: "CASE WHEN c.pid IS NULL THEN 'PID_MISSING' WHEN length(c.pid) > 64 THEN 'PID_FORMAT' END",
-      message: "CASE WHEN c.pid IS NULL THEN 'the person has no 人员编号 (pid)' ELSE 'the pid is longer than 64 characters' END" },
-    { field: 'id_number', code: "CASE WHEN c.id_number IS NULL AND c.id_clean <> '' THEN 'ID_FORMAT' END",
-      message: "format('must be 18 characters (17 digits and a digit or X) or 15 digits, got %s characters', length(c.id_clean))" },
-    { field: 'name', code: "CASE WHEN c.name_raw IS NULL THEN 'NAME_MISSING' END", message: "'the person has no 姓名 (name)'" },
-    ...dictColumns.map((col) => ({ field: col, code: `c.${col}_code`, message: `c.${col}_message` })),
-    { field: 'phone', code: "CASE WHEN c.phone IS NULL AND c.phone_stripped <> '' THEN 'PHONE_FORMAT' END",
+    { field: 'pid', code: "CASE WHEN d.pid IS NULL THEN 'PID_MISSING' WHEN length(d.pid) > 64 THEN 'PID_FORMAT' END",
+      message: "CASE WHEN d.pid IS NULL THEN 'the person has no 人员编号 (pid)' ELSE 'the pid is longer than 64 characters' END" },
+    { field: 'id_number', code: "CASE WHEN d.id_number IS NULL AND d.id_clean <> '' THEN 'ID_FORMAT' END",
+      message: "format('must be 18 characters (17 digits and a digit or X) or 15 digits, got %s characters', length(d.id_clean))" },
+    { field: 'name', code: "CASE WHEN d.name_raw IS NULL THEN 'NAME_MISSING' END", message: "'the person has no 姓名 (name)'" },
+    ...dictColumns.map((col) => ({ field: col, code: `d.${col}_code`, message: `d.${col}_message` })),
+    { field: 'phone', code: "CASE WHEN d.phone IS NULL AND d.phone_stripped <> '' THEN 'PHONE_FORMAT' END",
       message: "'not a phone number (11-digit mobile, or a landline with its area code)'" },
   ]);
   return {
     text: `CREATE UNLOGGED TABLE ${ident(norm)} WITH (autovacuum_enabled = false) AS
-           SELECT c.row_no, c.pid AS record_key, CASE WHEN length(c.pid) <= 64 THEN c.pid END AS pid,
-                  c.id_number, coalesce(ypq_id_suspect(c.id_number), false) AS id_suspect, c.name_raw,
-                  c.sex::smallint AS sex, c.birth_date, c.ethnicity, c.hukou_division, c.residence_division,
-                  c.marital_status, c.phone, c.status::smallint AS status, c.spouse_pid, c.mother_pid, c.father_pid,
+           SELECT d.row_no, d.pid AS record_key, CASE WHEN length(d.pid) <= 64 THEN d.pid END AS pid,
+                  d.id_number, coalesce(ypq_id_suspect_bytes(d.id_bytes), false) AS id_suspect, d.name_raw,
+                  d.sex::smallint AS sex, d.birth_date, d.ethnicity, d.hukou_division, d.residence_division,
+                  d.marital_status, d.phone, d.status::smallint AS status, d.spouse_pid, d.mother_pid, d.father_pid,
                   ${checks} AS errors
+           FROM (SELECT c.*, textsend(c.id_number) AS id_bytes
            FROM (SELECT b.*, CASE WHEN b.id_canonical THEN b.id_clean ELSE ypq_id_from_clean(b.id_clean) END AS id_number,
                         CASE WHEN b.phone_canonical THEN b.phone_stripped ELSE ypq_phone_from_stripped(b.phone_stripped) END AS phone
-                 FROM (SELECT a.*, CASE WHEN a.id_canonical THEN a.id_raw ELSE ypq_id_clean(a.id_raw) END AS id_clean,
-                              CASE WHEN a.phone_canonical THEN a.phone_raw ELSE ypq_phone_strip(a.phone_raw) END AS phone_stripped
-                       FROM (SELECT s.row_no, ${trimPid('s.pid')} AS pid, s.name AS name_raw,
-                                    s.id_number AS id_raw, s.id_number ~ '^[0-9]{17}[0-9X]$' AS id_canonical,
-                                    s.phone AS phone_raw, s.phone ~ '^1[3-9][0-9]{9}$' AS phone_canonical,
-                                    ${dictValues},
-                                    ${trimPid('s.spouse_pid')} AS spouse_pid, ${trimPid('s.mother_pid')} AS mother_pid,
-                                    ${trimPid('s.father_pid')} AS father_pid
-                             FROM ${ident(stage)} s
-                       ${joins}
-                             OFFSET 0) a
-                       OFFSET 0) b
-                 OFFSET 0) c`,
+           FROM (SELECT a.*, CASE WHEN a.id_canonical THEN a.id_raw ELSE ypq_id_clean(a.id_raw) END AS id_clean,
+                        CASE WHEN a.phone_canonical THEN a.phone_raw ELSE ypq_phone_strip(a.phone_raw) END AS phone_stripped
+           FROM (SELECT s.row_no, ${trimPid('s.pid')} AS pid, s.name AS name_raw,
+                        s.id_number AS id_raw, ypq_id_canonical(s.id_number) AS id_canonical,
+                        s.phone AS phone_raw, ypq_phone_canonical(s.phone) AS phone_canonical,
+                        ${dictValues},
+                        ${trimPid('s.spouse_pid')} AS spouse_pid, ${trimPid('s.mother_pid')} AS mother_pid,
+                        ${trimPid('s.father_pid')} AS father_pid
+                 FROM ${ident(stage)} s
+                 ${joins}
+                 OFFSET 0) a OFFSET 0) b OFFSET 0) c OFFSET 0) d`,
     values: [],
   };
 }
@@ -199,28 +198,39 @@ function relationRows(norm: string, present: Set<string>): string {
            WHERE n.errors IS NULL)`;
 }
 
+/** code, message, severity, record_key of a finding about an unresolvable link r. */
+const RELATION_WARNING = `CASE WHEN r.target = r.pid THEN 'RELATION_SELF' ELSE 'RELATION_UNKNOWN' END,
+                  CASE WHEN r.target = r.pid THEN format('%s_pid is the person''s own pid; the link is left out', r.kind)
+                       ELSE format('%s_pid %s is neither in this file nor in the population database; the person is loaded without this link',
+                                   r.kind, left(r.target, 64)) END,
+                  'warning', r.record_key`;
+
 /** A link to oneself or to a pid nobody knows is left out, with a warning; the person still loads. */
 export function relationWarningsSql(norm: string, findings: string, present: Set<string>): Sql {
   return {
     text: `INSERT INTO ${ident(findings)} (row_no, field, code, message, severity, record_key)
-           SELECT r.row_no, r.kind || '_pid',
-                  CASE WHEN r.target = r.pid THEN 'RELATION_SELF' ELSE 'RELATION_UNKNOWN' END,
-                  CASE WHEN r.target = r.pid THEN format('%s_pid is the person''s own pid; the link is left out', r.kind)
-                       ELSE format('%s_pid %s is neither in this file nor in the population database; the person is loaded without this link',
-                                   r.kind, left(r.target, 64)) END,
-                  'warning', r.record_key
+           SELECT r.row_no, r.kind || '_pid', ${RELATION_WARNING}
            FROM ${relationRows(norm, present)} r
            WHERE r.target IS NOT NULL AND (r.target = r.pid OR NOT EXISTS (SELECT 1 FROM persons p WHERE p.pid = r.target))`,
     values: [],
   };
 }
 
-/** First load: every resolvable link, straight in. */
-export function insertAllRelationsSql(norm: string, present: Set<string>, source: string): Sql {
+/**
+ * First load: every resolvable link straight in, and a warning for each that is not, in one pass
+ * over the links.
+ */
+export function insertAllRelationsSql(norm: string, findings: string, present: Set<string>, source: string): Sql {
   return {
-    text: `INSERT INTO person_relations (pid, kind, related_pid, source)
-           SELECT r.pid, r.kind, r.target, $1 FROM ${relationRows(norm, present)} r
-           WHERE r.target IS NOT NULL AND r.target <> r.pid AND EXISTS (SELECT 1 FROM persons p WHERE p.pid = r.target)`,
+    text: `WITH r AS MATERIALIZED (
+             SELECT r.*, r.target <> r.pid AND EXISTS (SELECT 1 FROM persons p WHERE p.pid = r.target) AS known
+             FROM ${relationRows(norm, present)} r WHERE r.target IS NOT NULL),
+           linked AS (
+             INSERT INTO person_relations (pid, kind, related_pid, source) SELECT pid, kind, target, $1 FROM r WHERE known RETURNING 1),
+           warned AS (
+             INSERT INTO ${ident(findings)} (row_no, field, code, message, severity, record_key)
+             SELECT r.row_no, r.kind || '_pid', ${RELATION_WARNING} FROM r WHERE NOT r.known RETURNING 1)
+           SELECT (SELECT count(*) FROM linked)::int AS linked, (SELECT count(*) FROM warned)::int AS warned`,
     values: [source],
   };
 }
