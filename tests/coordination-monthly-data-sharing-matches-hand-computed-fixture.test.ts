@@ -157,10 +157,12 @@ describe('monthly data-sharing summary', () => {
     const decide = (record: string, version: number, role: string, status: string) =>
       t.db.pool.query(
         `INSERT INTO link_results (agency, feed, record_id, version, role, batch_id, run_id, status, pid, score, rule, explanation, model_id)
-         VALUES ('H1', 'birth', $1, $2, $3, 0, 0, $4, $5, 0.99, 'test', '{}', 'test')`,
+         SELECT 'H1', 'birth', $1, $2, $3, batch_id, 0, $4, $5, 0.99, 'test', '{}', 'test'
+         FROM (SELECT batch_id FROM feed_records WHERE record_id = $1 AND version = $2
+               UNION ALL SELECT batch_id FROM feed_record_history WHERE record_id = $1 AND version = $2) v`,
         [record, version, role, status, status === 'linked' ? `P-${record}-${role}` : null],
       );
-    await decide('R1', 1, 'mother', 'new'); // the superseded version: not counted
+    await decide('R1', 1, 'mother', 'new');
     await decide('R1', 2, 'mother', 'linked');
     await decide('R1', 2, 'child', 'linked');
     await decide('R2', 1, 'mother', 'linked');
@@ -168,7 +170,7 @@ describe('monthly data-sharing summary', () => {
     await decide('R3', 1, 'mother', 'linked');
     await computeSharing(t.db.pool, { from: parseMonth('2024-03'), to: parseMonth('2024-03'), onTimeDays: 0 });
     const rows = (await call(t, OFFICE, 'GET', '/v1/coordination/data-sharing/monthly?month=2024-03')).json();
-    // Current records from March batches with decisions: R1 (v2), R2, R3 (R4 not linked yet) → R1 and R3 fully linked.
-    expect(rows.map((r: { agency: string; linkedShare: number | null }) => [r.agency, r.linkedShare])).toEqual([['C1', null], ['H1', 0.6667], ['P1', null]]);
+    // Record versions of March batches with decisions: R1 v1, R1 v2, R2, R3 (R4 not linked yet) → R1 v2 and R3 fully linked.
+    expect(rows.map((r: { agency: string; linkedShare: number | null }) => [r.agency, r.linkedShare])).toEqual([['C1', null], ['H1', 0.5], ['P1', null]]);
   });
 });
