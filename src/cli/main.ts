@@ -8,6 +8,7 @@ import { tokenCommand } from './token-command.js';
 import { referenceCommands } from './reference-commands.js';
 import { auditCommand } from './audit-command.js';
 import { usersCommand } from '../coordination/users/users-command.js';
+import { feedCommand } from './feed-command.js';
 
 const program = new Command('yipanqi')
   .description('Inter-agency data-exchange gateway for population-information platforms')
@@ -21,6 +22,7 @@ program.addCommand(sftpCommand());
 for (const c of referenceCommands()) program.addCommand(c);
 program.addCommand(auditCommand());
 program.addCommand(usersCommand());
+program.addCommand(feedCommand());
 
 try {
   await program.parseAsync(process.argv);

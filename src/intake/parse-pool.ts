@@ -65,7 +65,12 @@ class WorkerHandle {
 
   constructor(onDead: (h: WorkerHandle) => void) {
     this.worker = spawnWorker();
+    // Idle workers must not keep the process alive. Unref'd before it is online, a worker that
+    // registers tsx's loader (development) ends up holding the process anyway: unref again then.
     this.worker.unref();
+    this.worker.once('online', () => {
+      if (this.tasks.size === 0) this.worker.unref();
+    });
     this.worker.on('message', (m: ToMain) => this.onMessage(m));
     const fail = (why: string) => {
       if (this.dead) return;
