@@ -1,8 +1,14 @@
 // A first load into empty tables builds each index once, sorted, instead of inserting a million
-// keys one by one, and checks each foreign key with one join instead of a trigger per row. The
-// definitions are read from the catalog and replayed verbatim, so the schema ends exactly as the
-// migrations left it; everything happens inside the import's transaction, so a crash or error
-// rolls the drop back with the data.
+// keys one by one, and does not check foreign keys with a trigger per row. Index definitions are
+// read from the catalog and replayed verbatim, so the schema ends exactly as the migrations left
+// it; everything happens inside the import's transaction, so an error rolls the drop back with
+// the data.
+//
+// Foreign keys: the first load only inserts persons of this run and links between persons it
+// has just inserted, so every key holds by construction. A superuser skips the per-row checks
+// with session_replication_role = replica (what pg_restore --disable-triggers does) — but only
+// while the tables have no triggers of their own, which that setting would silence too. Anyone
+// else drops the foreign keys and adds them back, which checks each with one join.
 import type pg from 'pg';
 import type { Sql } from '../reference/import-sql.js';
 
@@ -30,11 +36,31 @@ export function foreignKeysSql(tables: string[]): Sql {
   };
 }
 
-/** Drops the tables' secondary indexes and foreign keys; the returned function puts them back. */
+/** Whether this session may skip foreign-key triggers without silencing any other trigger. */
+export function canSkipTriggersSql(tables: string[]): Sql {
+  return {
+    text: `SELECT current_setting('is_superuser') = 'on'
+                  AND NOT EXISTS (SELECT 1 FROM pg_trigger t
+                                  WHERE NOT t.tgisinternal
+                                    AND t.tgrelid = ANY (SELECT format('%I.%I', current_schema(), x)::regclass FROM unnest($1::text[]) x)) AS ok`,
+    values: [tables],
+  };
+}
+
+/** Drops the tables' secondary indexes and defers their foreign keys; the returned function puts all back. */
 export async function deferConstraints(client: pg.ClientBase, tables: string[]): Promise<() => Promise<void>> {
   const indexes = (await client.query(secondaryIndexesSql(tables))).rows as { drop: string; restore: string }[];
+  for (const x of indexes) await client.query(x.drop);
+  const skip = (await client.query(canSkipTriggersSql(tables))).rows[0].ok as boolean;
+  if (skip) {
+    await client.query('SET LOCAL session_replication_role = replica');
+    return async () => {
+      await client.query('SET LOCAL session_replication_role = origin');
+      for (const x of indexes) await client.query(x.restore);
+    };
+  }
   const fks = (await client.query(foreignKeysSql(tables))).rows as { drop: string; restore: string }[];
-  for (const x of [...fks, ...indexes]) await client.query(x.drop);
+  for (const x of fks) await client.query(x.drop);
   return async () => {
     for (const x of [...indexes, ...fks]) await client.query(x.restore);
   };

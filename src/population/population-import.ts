@@ -19,7 +19,7 @@ import { deferConstraints } from './deferred-constraints.js';
 import { POPULATION_DICTIONARY, POPULATION_FIELDS } from './person-fields.js';
 import { namesCsv } from './person-names.js';
 import {
-  analyzePopulationSql, applyRelationChangesSql, copyNamesSql, createNamesSql,
+  applyRelationChangesSql, copyNamesSql, createNamesSql,
   insertAllPersonsSql, insertAllRelationsSql, insertPersonsSql, lockPopulationSql, nameErrorsSql, normalisePopulationSql,
   personChangesSql, populationEmptySql, relationChangesSql, relationWarningsSql, suspectIdWarningsSql, updatePersonsSql,
   writeHistorySql,
@@ -64,7 +64,6 @@ async function firstLoad(ctx: ImportContext, norm: string, names: string): Promi
   await client.query(insertAllRelationsSql(norm, ctx.findings, stage.present, ctx.source));
   ctx.step('finishing');
   await restore();
-  await client.query(analyzePopulationSql());
   return { inserted, updated: 0 };
 }
 

@@ -290,7 +290,3 @@ export function writeHistorySql(changes: string, relChanges: string, runId: numb
     values: [runId, actor, source],
   };
 }
-
-export function analyzePopulationSql(): Sql {
-  return { text: 'ANALYZE persons, person_relations', values: [] };
-}

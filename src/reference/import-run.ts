@@ -13,7 +13,7 @@ import type { HeaderField } from '../adapters/shared/headers.js';
 import { logger } from '../logger.js';
 import { FileError, stageCsv, type Finding, type StagedFile } from './csv-stage.js';
 import {
-  analyzeSql, copyFindingsSql, countFindingsSql, createFindingsSql, dropTablesSql, failRunSql, finishRunSql, insertRunSql,
+  copyFindingsSql, countFindingsSql, createFindingsSql, dropTablesSql, failRunSql, finishRunSql, insertRunSql,
   rejectsCopySql, stageTable, storeFindingsSql, type RunCounts,
 } from './import-sql.js';
 
@@ -125,7 +125,6 @@ export async function runImport(pool: pg.Pool, importer: Importer, o: ImportOpti
     const findings = table('findings');
     await client.query(createFindingsSql(findings));
     if (stage.findings.length) await copyFindings(client, findings, stage.findings);
-    await client.query(analyzeSql(stage.table));
 
     let stepNo = 0;
     const ctx: ImportContext = {

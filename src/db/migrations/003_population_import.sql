@@ -18,14 +18,6 @@ CREATE FUNCTION ypq_ascii(s text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL S
     '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ')
 $$;
 
--- Calendar check of year, month, day (dates.ts isRealDate).
-CREATE FUNCTION ypq_is_real_date(y integer, m integer, d integer) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT m BETWEEN 1 AND 12 AND d >= 1 AND d <= CASE
-    WHEN m = 2 THEN CASE WHEN y % 4 = 0 AND (y % 100 <> 0 OR y % 400 = 0) THEN 29 ELSE 28 END
-    WHEN m IN (4, 6, 9, 11) THEN 30
-    ELSE 31 END
-$$;
-
 -- ---------------------------------------------------------------- ID numbers (id-number.ts)
 
 -- cleanIdNumber: full-width digits/X/hyphen to ASCII, white space (JS \s) and hyphens dropped, upper case.
@@ -60,21 +52,26 @@ CREATE FUNCTION ypq_id_number(raw text) RETURNS text LANGUAGE sql IMMUTABLE PARA
 $$;
 
 -- parseIdNumber's status = 'suspect', for the bytes (textsend) of a value ypq_id_number returned:
--- a wrong check digit, or an embedded birth date that is not a real date or lies before 1880.
--- Bytes, because get_byte reads a digit without allocating: four times faster than substr() over
--- a million rows. The check digit: weights 2^(18-i) mod 11 over the first 17 digits (the digits'
--- 48s, times weights summing to 100, are taken off once), indexing '10X98765432'.
+-- a wrong check digit, or an embedded birth date that is not a real date (isRealDate) or lies
+-- before 1880. Bytes, because get_byte reads a digit without allocating: four times faster than
+-- substr() over a million rows. Year, month and day are spelled out where they are used rather
+-- than passed to a helper: the planner would not inline a helper whose arguments are this long,
+-- and a call per row costs more than the whole check.
+-- The check digit: weights 2^(18-i) mod 11 over the first 17 digits (the digits' 48s, times
+-- weights summing to 100, are taken off once), indexing '10X98765432'.
 CREATE FUNCTION ypq_id_suspect_bytes(b bytea) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT get_byte('\x3130583938373635343332'::bytea, (
         get_byte(b, 0) * 7 + get_byte(b, 1) * 9 + get_byte(b, 2) * 10 + get_byte(b, 3) * 5 + get_byte(b, 4) * 8
       + get_byte(b, 5) * 4 + get_byte(b, 6) * 2 + get_byte(b, 7) * 1 + get_byte(b, 8) * 6 + get_byte(b, 9) * 3
       + get_byte(b, 10) * 7 + get_byte(b, 11) * 9 + get_byte(b, 12) * 10 + get_byte(b, 13) * 5 + get_byte(b, 14) * 8
       + get_byte(b, 15) * 4 + get_byte(b, 16) * 2 - 4800) % 11) <> get_byte(b, 17)
-    OR NOT ypq_is_real_date(
-         (get_byte(b, 6) - 48) * 1000 + (get_byte(b, 7) - 48) * 100 + (get_byte(b, 8) - 48) * 10 + get_byte(b, 9) - 48,
-         (get_byte(b, 10) - 48) * 10 + get_byte(b, 11) - 48,
-         (get_byte(b, 12) - 48) * 10 + get_byte(b, 13) - 48)
-    OR (get_byte(b, 6) - 48) * 1000 + (get_byte(b, 7) - 48) * 100 + (get_byte(b, 8) - 48) * 10 + get_byte(b, 9) - 48 < 1880
+    OR ((get_byte(b, 6) - 48) * 1000 + (get_byte(b, 7) - 48) * 100 + (get_byte(b, 8) - 48) * 10 + get_byte(b, 9) - 48) < 1880
+    OR ((get_byte(b, 10) - 48) * 10 + get_byte(b, 11) - 48) NOT BETWEEN 1 AND 12
+    OR ((get_byte(b, 12) - 48) * 10 + get_byte(b, 13) - 48) < 1
+    OR ((get_byte(b, 12) - 48) * 10 + get_byte(b, 13) - 48) > CASE
+         WHEN ((get_byte(b, 10) - 48) * 10 + get_byte(b, 11) - 48) = 2 THEN CASE WHEN ((get_byte(b, 6) - 48) * 1000 + (get_byte(b, 7) - 48) * 100 + (get_byte(b, 8) - 48) * 10 + get_byte(b, 9) - 48) % 4 = 0 AND (((get_byte(b, 6) - 48) * 1000 + (get_byte(b, 7) - 48) * 100 + (get_byte(b, 8) - 48) * 10 + get_byte(b, 9) - 48) % 100 <> 0 OR ((get_byte(b, 6) - 48) * 1000 + (get_byte(b, 7) - 48) * 100 + (get_byte(b, 8) - 48) * 10 + get_byte(b, 9) - 48) % 400 = 0) THEN 29 ELSE 28 END
+         WHEN ((get_byte(b, 10) - 48) * 10 + get_byte(b, 11) - 48) IN (4, 6, 9, 11) THEN 30
+         ELSE 31 END
 $$;
 
 CREATE FUNCTION ypq_id_suspect(id text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
