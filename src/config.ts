@@ -56,6 +56,16 @@ export interface Config {
   readonly loginTokenTtl: string;
   /** scrypt cost (N, a power of two) for new password hashes. */
   readonly passwordScryptCost: number;
+  /** Matching (docs/matching.md): probability at or above which the best candidate links. */
+  readonly matchLinkThreshold: number;
+  /** Probability at or above which a person goes to clerical review instead of being new. */
+  readonly matchReviewThreshold: number;
+  /** Bits by which the best candidate must lead the runner-up to link. */
+  readonly matchMinMarginBits: number;
+  /** Largest block one fuzzy blocking rule may return for one person; larger blocks are dropped. */
+  readonly matchBlockCap: number;
+  /** Recount name frequencies when the population changed by more than this share (0–1). */
+  readonly matchTfRefreshShare: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -98,6 +108,31 @@ function cronVar(env: NodeJS.ProcessEnv, name: string, dflt: string): string {
   const v = env[name] || dflt;
   if (v.trim().split(/\s+/).length !== 5) throw new ConfigError(`${name} must be a five-field cron expression, got "${v}"`);
   return v;
+}
+
+function numberVar(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number, exclusive = false): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max || (exclusive && (n === min || n === max))) {
+    throw new ConfigError(`${name} must be a number ${exclusive ? 'strictly ' : ''}between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function matchSettings(env: NodeJS.ProcessEnv) {
+  const matchLinkThreshold = numberVar(env, 'MATCH_LINK_THRESHOLD', 0.99, 0, 1, true);
+  const matchReviewThreshold = numberVar(env, 'MATCH_REVIEW_THRESHOLD', 0.05, 0, 1, true);
+  if (matchReviewThreshold > matchLinkThreshold) {
+    throw new ConfigError(`MATCH_REVIEW_THRESHOLD (${matchReviewThreshold}) must not be above MATCH_LINK_THRESHOLD (${matchLinkThreshold})`);
+  }
+  return {
+    matchLinkThreshold,
+    matchReviewThreshold,
+    matchMinMarginBits: numberVar(env, 'MATCH_MIN_MARGIN_BITS', 6, 0, 100),
+    matchBlockCap: intVar(env, 'MATCH_BLOCK_CAP', 50, 1, 10_000),
+    matchTfRefreshShare: numberVar(env, 'MATCH_TF_REFRESH_SHARE', 0.02, 0, 1),
+  };
 }
 
 const DEFAULT_SMS_TEMPLATE = '【一盘棋】{unit} 案件 {caseId}（{title}）{event}，请于 {deadline} 前办理。';
@@ -160,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, 1, 24 * 60),
     loginTokenTtl,
     passwordScryptCost: scryptCost,
+    ...matchSettings(env),
   });
 }
 

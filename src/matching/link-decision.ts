@@ -1,0 +1,27 @@
+// What is stored per person of a record: the core's Decision, with the rules the SQL stage and
+// the clerks add to the core's DecisionRule.
+import type { Decision, DecisionRule, Explanation, LinkStatus } from './decide.js';
+
+export type LinkRule =
+  | DecisionRule
+  /** A newborn on a birth certificate whose linked mother has exactly one child born that day. */
+  | 'child-of-linked-mother'
+  /** The model chose a person who is not a child of the certificate's linked mother. */
+  | 'not-a-child-of-linked-mother'
+  /** A clerk decided (review). */
+  | 'clerk'
+  /** A relink changed a decision whose event had already changed the population database. */
+  | 'relink-changed-after-apply';
+
+export interface LinkDecision {
+  status: LinkStatus;
+  pid: string | null;
+  score: number;
+  matchWeight: number | null;
+  rule: LinkRule;
+  explanation: Omit<Explanation, 'rule'> & { rule: LinkRule };
+}
+
+export function withRule(d: Decision | LinkDecision, status: LinkStatus, rule: LinkRule, pid: string | null = d.pid): LinkDecision {
+  return { ...d, status, pid: status === 'linked' ? pid : null, rule, explanation: { ...d.explanation, rule } };
+}

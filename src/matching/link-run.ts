@@ -1,0 +1,167 @@
+// Linking one committed batch: its current records → one decision per person → stored with
+// explanations → applied to the population database, all in one transaction. The job is
+// delivered at least once, so a second run of the same batch finds its link_runs row and does
+// nothing; batches are linked one at a time (an advisory lock), so persons created by one batch
+// are candidates for the next.
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { FeedKind } from '../adapters/index.js';
+import { copyEscape } from '../intake/copy-text.js';
+import { applyDecisions, type ApplyItem } from './apply/apply-decisions.js';
+import { decideChildren } from './family-pass.js';
+import type { Model } from './fellegi-sunter.js';
+import type { LinkDecision } from './link-decision.js';
+import { copyLines, linkStaged, type LinkSettings } from './link-staged.js';
+import { loadActiveModel, populationSize } from './model-store.js';
+import { stagePersons, type SourceRecord, type StagedPerson } from './stage-records.js';
+import { frequencyStateSql, refreshFrequenciesSql } from './sql/frequency-sql.js';
+import {
+  batchRecordsSql, copyResultsSql, finishRunSql, insertRunSql, lockLinkingSql, type RunCounts,
+} from './sql/results-sql.js';
+
+export interface MatchSettings extends LinkSettings {
+  /** Recount name frequencies when the population changed by more than this share since the last count. */
+  tfRefreshShare: number;
+}
+
+export interface LinkDeps {
+  pool: pg.Pool;
+  log: Logger;
+  settings: MatchSettings;
+}
+
+export interface LinkRunResult extends RunCounts {
+  batchId: number;
+  runId: number | null;
+  /** Set when nothing was done, and why. */
+  skipped?: string;
+  records: number;
+  created: number;
+  timings: Record<string, number>;
+}
+
+interface RecordRow {
+  agency: string;
+  feed: FeedKind;
+  record_id: string;
+  version: number;
+  batch_id: number;
+  record: unknown;
+  agency_division: string | null;
+}
+
+export const toSourceRecord = (r: RecordRow): SourceRecord => ({
+  agency: r.agency, feed: r.feed, recordId: r.record_id, version: r.version, batchId: r.batch_id, record: r.record, agencyDivision: r.agency_division,
+});
+
+/** Recounts name frequencies when none were counted or the population has grown or shrunk since. */
+export async function ensureFrequencies(db: pg.PoolClient | pg.Pool, share: number, log?: Logger): Promise<boolean> {
+  const { rows } = await db.query<{ counted: number | null; estimate: number }>(frequencyStateSql());
+  const { counted, estimate } = rows[0];
+  const stale = counted === null || (estimate > 0 && Math.abs(estimate - Number(counted)) > share * Math.max(Number(counted), 1));
+  if (!stale) return false;
+  const t = performance.now();
+  const { rows: r } = await db.query<{ persons: number }>(refreshFrequenciesSql());
+  log?.info({ persons: Number(r[0].persons), ms: Math.round(performance.now() - t) }, 'name frequencies recounted');
+  return true;
+}
+
+/** Session settings for the bulk statements of one linking transaction. */
+export async function tuneLinkTransaction(client: pg.PoolClient): Promise<void> {
+  // The blocking statements are many cheap index probes; JIT compiling them costs more than it saves.
+  await client.query("SET LOCAL jit = off; SET LOCAL work_mem = '128MB'");
+}
+
+export function resultLine(
+  r: SourceRecord,
+  s: StagedPerson,
+  d: LinkDecision,
+  runId: number,
+  modelId: string,
+): string {
+  const e = (x: string | null) => (x === null ? '\\N' : copyEscape(x));
+  const explanation = JSON.stringify(d.explanation).replace(/\\/g, '\\\\');
+  return `${e(r.agency)}\t${r.feed}\t${e(r.recordId)}\t${r.version}\t${s.role}\t${r.batchId}\t${runId}\t${e(s.division)}\t${d.status}\t` +
+    `${e(d.pid)}\t${d.score}\t${d.matchWeight ?? '\\N'}\t${d.rule}\t${explanation}\t${e(modelId)}\n`;
+}
+
+export function countDecisions(decisions: readonly LinkDecision[]): Pick<RunCounts, 'linked' | 'review' | 'new'> {
+  const c = { linked: 0, review: 0, new: 0 };
+  for (const d of decisions) c[d.status]++;
+  return c;
+}
+
+/** Decides every staged person: the bulk path, then newborns within their family. */
+export async function decideStaged(
+  client: pg.PoolClient,
+  records: readonly SourceRecord[],
+  staged: readonly StagedPerson[],
+  model: Model,
+  settings: LinkSettings,
+  o: { exclude?: ReadonlyMap<number, string>; measureFloor?: boolean },
+): Promise<{ decisions: LinkDecision[]; pairs: number; timings: Record<string, number> }> {
+  const population = await populationSize(client);
+  const linked = await linkStaged(client, staged, model, settings, { ...o, populationSize: population });
+  const decisions = linked.decisions as LinkDecision[];
+  const t = performance.now();
+  await decideChildren(client, records, staged, decisions, model, settings.thresholds);
+  linked.timings.family = Math.round(performance.now() - t);
+  return { decisions, pairs: linked.pairs, timings: linked.timings };
+}
+
+export async function linkBatchRun(deps: LinkDeps, batchId: number, o: { actor?: string; measureFloor?: boolean } = {}): Promise<LinkRunResult> {
+  const log = deps.log.child({ batchId, stage: 'link' });
+  const started = performance.now();
+  const client = await deps.pool.connect();
+  let done = false;
+  try {
+    await client.query('BEGIN');
+    await client.query(lockLinkingSql());
+    await tuneLinkTransaction(client);
+    await ensureFrequencies(client, deps.settings.tfRefreshShare, log);
+    const model = await loadActiveModel(client);
+    const actor = o.actor ?? `link:${batchId}`;
+    const run = await client.query<{ id: number }>(insertRunSql({ kind: 'batch', batchId, modelId: model.id, thresholds: deps.settings.thresholds, actor }));
+    const empty = { batchId, records: 0, persons: 0, linked: 0, review: 0, new: 0, changed: 0, pairs: 0, created: 0, timings: {} };
+    if (!run.rows[0]) {
+      await client.query('ROLLBACK');
+      done = true;
+      return { ...empty, runId: null, skipped: 'the batch was linked already' };
+    }
+    const runId = Number(run.rows[0].id);
+    let t = performance.now();
+    const rows = (await client.query<RecordRow>(batchRecordsSql(batchId))).rows;
+    const records = rows.map(toSourceRecord);
+    const staged = stagePersons(records);
+    const timings: Record<string, number> = { read: Math.round(performance.now() - t) };
+
+    const { decisions, pairs, timings: linkTimings } = await decideStaged(client, records, staged, model, deps.settings, o);
+    Object.assign(timings, linkTimings);
+
+    t = performance.now();
+    await copyLines(client, copyResultsSql(), staged.map((s, i) => resultLine(records[s.rec], s, decisions[i], runId, model.id)));
+    timings.store = Math.round(performance.now() - t);
+
+    t = performance.now();
+    const items: ApplyItem[] = [];
+    staged.forEach((s, i) => {
+      const d = decisions[i];
+      if (d.status === 'review') return;
+      const r = records[s.rec];
+      items.push({ agency: r.agency, feed: r.feed, recordId: r.recordId, version: r.version, role: s.role, status: d.status, pid: d.pid, record: r.record });
+    });
+    const applied = await applyDecisions(client, items, actor);
+    timings.apply = Math.round(performance.now() - t);
+
+    const counts: RunCounts = { persons: staged.length, ...countDecisions(decisions), changed: 0, pairs };
+    timings.total = Math.round(performance.now() - started);
+    await client.query(finishRunSql(runId, counts, timings));
+    await client.query('COMMIT');
+    done = true;
+    log.info({ runId, records: records.length, ...counts, created: applied.created, ms: timings.total }, 'batch linked');
+    return { batchId, runId, records: records.length, ...counts, created: applied.created, timings };
+  } finally {
+    if (!done) await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
+}

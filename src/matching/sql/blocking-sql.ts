@@ -1,0 +1,169 @@
+// Candidate persons for a whole batch, set-based: the batch's persons are staged (COPY) into a
+// temporary table and joined against persons' indexed keys — never one query per record.
+//
+// Two passes. The ID pass looks up the exact number, the valid one-edit repairs of a suspect
+// number (link_stage_repairs, see id-repair.ts) and, for the few persons whose stored number is
+// itself suspect, the masked ID_KEY_WINDOWS variants. A staged person whose verified number
+// meets the same number on a person with the same name key is settled there: the decision rules
+// link it outright, so the name and date rules are not run for it. The fuzzy pass runs the
+// rules that survive the other errors, each a LATERAL index probe capped at `cap` persons — a
+// key shared by more people than that (王伟 in a county) says too little, and the record falls
+// back on its other keys.
+import { STAGE_COLUMNS } from '../stage-records.js';
+import type { Sql } from './sql.js';
+
+export function createStageSql(): Sql {
+  return {
+    text: `CREATE TEMP TABLE link_stage (
+             i integer PRIMARY KEY, id text, id_verified boolean, name_norm text, name_pinyin text, surname text, sex smallint,
+             birth date, birth_swapped date, month_lo date, month_hi date, year_lo date, year_hi date, mmdd integer,
+             county1 text, county2 text, look_lo text, look_hi text, phone text, fuzzy boolean NOT NULL DEFAULT true
+           ) ON COMMIT DROP;
+           CREATE TEMP TABLE link_stage_repairs (i integer NOT NULL, id text NOT NULL) ON COMMIT DROP;
+           CREATE TEMP TABLE link_pairs (i integer NOT NULL, pid text NOT NULL, exact boolean NOT NULL DEFAULT false) ON COMMIT DROP`,
+    values: [],
+  };
+}
+
+export const copyStageSql = (): Sql => ({ text: `COPY link_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`, values: [] });
+export const copyRepairsSql = (): Sql => ({ text: 'COPY link_stage_repairs (i, id) FROM STDIN', values: [] });
+export const analyzeStageSql = (): Sql => ({ text: 'ANALYZE link_stage; ANALYZE link_stage_repairs', values: [] });
+
+/** Exact numbers and repairs of suspect ones; `exact` marks a verified number met with the same name key. */
+export function idPairsSql(cap: number): Sql {
+  return {
+    text: `INSERT INTO link_pairs (i, pid, exact)
+           SELECT s.i, x.pid, coalesce(s.id_verified AND NOT x.id_suspect AND (s.name_pinyin IS NULL OR x.name_pinyin = s.name_pinyin), false)
+           FROM link_stage s
+           CROSS JOIN LATERAL (SELECT p.pid, p.id_suspect, p.name_pinyin FROM persons p WHERE p.id_number = s.id LIMIT $1) x
+           WHERE s.id IS NOT NULL
+           UNION ALL
+           SELECT r.i, x.pid, false
+           FROM link_stage_repairs r
+           CROSS JOIN LATERAL (SELECT p.pid FROM persons p WHERE p.id_number = r.id LIMIT $1) x`,
+    values: [cap],
+  };
+}
+
+export const anySuspectPersonsSql = (): Sql => ({ text: 'SELECT EXISTS (SELECT 1 FROM persons WHERE id_suspect) AS any', values: [] });
+
+/** Persons whose stored number has a wrong check digit, by the masked variants both numbers share. */
+export function suspectPersonPairsSql(): Sql {
+  return {
+    text: `INSERT INTO link_pairs (i, pid)
+           SELECT DISTINCT k.i, sp.pid
+           FROM (SELECT p.pid, unnest(ypq_id_window_keys(p.id_number)) AS key FROM persons p WHERE p.id_suspect AND p.id_number IS NOT NULL) sp
+           JOIN (SELECT s.i, unnest(ypq_id_window_keys(s.id)) AS key FROM link_stage s WHERE s.id IS NOT NULL) k ON k.key = sp.key`,
+    values: [],
+  };
+}
+
+export function settleExactSql(): Sql {
+  return {
+    text: 'UPDATE link_stage s SET fuzzy = false FROM (SELECT DISTINCT i FROM link_pairs WHERE exact) e WHERE s.i = e.i',
+    values: [],
+  };
+}
+
+interface FuzzyRule {
+  name: string;
+  /** Which staged persons the rule applies to. */
+  applies: string;
+  /** The probe: a condition on persons p given the staged person s (each an indexed expression). */
+  probe: string;
+}
+
+/** The blocking rules of the fuzzy pass, each named after BlockingRule where it is one. */
+export const FUZZY_RULES: readonly FuzzyRule[] = [
+  {
+    // homophones, traditional forms, separators; a day and month swapped
+    name: 'pinyin_birth',
+    applies: 's.name_pinyin IS NOT NULL AND s.birth IS NOT NULL',
+    probe: 'p.name_pinyin = s.name_pinyin AND p.birth_date IN (s.birth, s.birth_swapped)',
+  },
+  {
+    // a wrong day
+    name: 'pinyin_year_month',
+    applies: 's.name_pinyin IS NOT NULL AND s.birth IS NOT NULL',
+    probe: 'p.name_pinyin = s.name_pinyin AND p.birth_date BETWEEN s.month_lo AND s.month_hi',
+  },
+  {
+    // name + birth year + county: a wrong month (or day) of someone registered or living there
+    name: 'pinyin_year_county',
+    applies: 's.name_pinyin IS NOT NULL AND s.birth IS NOT NULL',
+    probe: `p.name_pinyin = s.name_pinyin AND p.birth_date BETWEEN s.year_lo AND s.year_hi
+            AND (s.county1 IS NULL OR left(p.hukou_division, 6) IN (s.county1, s.county2) OR left(p.residence_division, 6) IN (s.county1, s.county2))`,
+  },
+  {
+    // a wrong year
+    name: 'pinyin_month_day',
+    applies: 's.name_pinyin IS NOT NULL AND s.mmdd IS NOT NULL',
+    probe: 'p.name_pinyin = s.name_pinyin AND ypq_mmdd(p.birth_date) = s.mmdd AND p.birth_date IS NOT NULL',
+  },
+  {
+    // a look-alike character or a changed given name: same birth date, surname and sex
+    name: 'birth_surname',
+    applies: 's.surname IS NOT NULL AND s.birth IS NOT NULL',
+    probe: `p.birth_date = s.birth AND left(p.name_norm, 1) = s.surname AND p.birth_date IS NOT NULL
+            AND (s.sex IS NULL OR p.sex NOT IN (1, 2) OR p.sex = s.sex)`,
+  },
+  {
+    // no birth date (housing residents, parents on a birth certificate): the name where they live
+    name: 'pinyin_residence',
+    applies: 's.name_pinyin IS NOT NULL AND s.birth IS NULL AND s.look_lo IS NOT NULL',
+    probe: 'p.name_pinyin = s.name_pinyin AND p.residence_division >= s.look_lo AND p.residence_division < s.look_hi',
+  },
+  {
+    name: 'phone',
+    applies: 's.phone IS NOT NULL',
+    probe: 'p.phone = s.phone',
+  },
+];
+
+/** Every fuzzy rule for the staged persons not settled by their ID; blocks larger than cap are dropped. */
+export function fuzzyPairsSql(cap: number): Sql {
+  const branches = FUZZY_RULES.map(
+    (r) => `SELECT i, pid FROM (
+              SELECT s.i, x.pid, count(*) OVER (PARTITION BY s.i) AS n
+              FROM link_stage s
+              CROSS JOIN LATERAL (SELECT p.pid FROM persons p WHERE ${r.probe} LIMIT $1) x
+              WHERE s.fuzzy AND ${r.applies}) ${r.name}
+            WHERE n < $1`,
+  );
+  return { text: `INSERT INTO link_pairs (i, pid)\n${branches.join('\nUNION ALL\n')}`, values: [cap + 1] };
+}
+
+/** Numbers the distinct candidates 0…n−1 (the JS arrays' indexes). */
+export function candidatesSql(): Sql {
+  return {
+    text: `CREATE TEMP TABLE link_cands ON COMMIT DROP AS
+           SELECT pid, (row_number() OVER (ORDER BY pid) - 1)::integer AS j FROM (SELECT DISTINCT pid FROM link_pairs) d`,
+    values: [],
+  };
+}
+
+/** Candidate rows in index order (rowMode array), in preparePerson's columns. */
+export function candidateRowsSql(): Sql {
+  return {
+    text: `SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
+           FROM link_cands c JOIN persons p ON p.pid = c.pid ORDER BY c.j`,
+    values: [],
+  };
+}
+
+/** Distinct pairs ordered by staged person, as linkBatch wants them. */
+export function pairRowsSql(): Sql {
+  return {
+    text: 'SELECT DISTINCT lp.i, c.j FROM link_pairs lp JOIN link_cands c ON c.pid = lp.pid ORDER BY lp.i, c.j',
+    values: [],
+  };
+}
+
+/** The exact-ID join alone, for the benchmark's floor: what linking costs at the least. */
+export function exactIdFloorSql(): Sql {
+  return {
+    text: `SELECT count(*)::integer AS n FROM link_stage s
+           CROSS JOIN LATERAL (SELECT p.pid FROM persons p WHERE p.id_number = s.id LIMIT 1) x WHERE s.id IS NOT NULL`,
+    values: [],
+  };
+}

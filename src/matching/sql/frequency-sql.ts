@@ -1,0 +1,36 @@
+// Name frequencies for the term-frequency adjustment (008_matching.sql, name_frequencies).
+import type { Sql } from './sql.js';
+
+/** The persons counted at the last refresh, and the planner's current estimate of the table. */
+export function frequencyStateSql(): Sql {
+  return {
+    text: `SELECT (SELECT persons FROM name_frequency_state) AS counted,
+                  (SELECT reltuples::bigint FROM pg_class WHERE oid = 'persons'::regclass) AS estimate`,
+    values: [],
+  };
+}
+
+export const refreshFrequenciesSql = (): Sql => ({ text: 'SELECT ypq_refresh_name_frequencies() AS persons', values: [] });
+
+/** Counts of the batch's names and pinyin keys only, never the whole table. */
+export function frequenciesOfSql(names: string[], pinyins: string[]): Sql {
+  return {
+    text: `SELECT kind, value, n FROM name_frequencies WHERE kind = 'name' AND value = ANY($1::text[])
+           UNION ALL
+           SELECT kind, value, n FROM name_frequencies WHERE kind = 'pinyin' AND value = ANY($2::text[])`,
+    values: [names, pinyins],
+  };
+}
+
+/** Persons created by linking count at once (the refresh would find them only later). */
+export function countCreatedNamesSql(pids: string[]): Sql {
+  return {
+    text: `WITH c AS (SELECT name_norm, name_pinyin FROM persons WHERE pid = ANY($1::text[]) AND name_norm <> ''),
+                f AS (SELECT 'name' AS kind, name_norm AS value, count(*)::integer AS n FROM c GROUP BY name_norm
+                      UNION ALL SELECT 'pinyin', name_pinyin, count(*)::integer FROM c GROUP BY name_pinyin),
+                up AS (INSERT INTO name_frequencies (kind, value, n) SELECT kind, value, n FROM f
+                       ON CONFLICT (kind, value) DO UPDATE SET n = name_frequencies.n + EXCLUDED.n)
+           UPDATE name_frequency_state SET persons = persons + cardinality($1::text[])`,
+    values: [pids],
+  };
+}

@@ -1,0 +1,155 @@
+// Each feed kind through intake, the blocking SQL, the decisions and the apply step on a real
+// PostgreSQL: who is linked to whom, why, and what the events changed in the population database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CIVIL, HOSPITAL, HOUSING_AGENCY, POLICE, seedAgencies } from '../fixtures/intake/agencies.js';
+import { createTestDb, type TestDb } from './helpers/db.js';
+import { idNumber, ingestJson, insertPersons, link, person, relate, results } from './matching-support.js';
+
+const A = '430102';
+const ids = {
+  wangfang: idNumber(A, '1990-03-05', 442),
+  zhangwei: idNumber(A, '1985-06-12', 321),
+  zhangwei2: idNumber('430111', '1985-06-12', 131),
+  lina: idNumber(A, '1992-02-02', 52),
+  liuyang15: '430102780101113',
+  zhaolei: idNumber(A, '1940-01-01', 11),
+  ayigul: idNumber('650102', '1995-08-17', 264),
+};
+/** One digit off, so the check digit no longer fits. */
+const typo = (id: string, at: number) => id.slice(0, at) + ((Number(id[at]) + 3) % 10) + id.slice(at + 1);
+
+describe('linking each feed kind on PostgreSQL', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb();
+    await seedAgencies(db.pool);
+    await insertPersons(db.pool, [
+      { pid: 'P1', idNumber: ids.wangfang, name: '王芳', sex: 2, birthDate: '1990-03-05', hukou: '430102001001', phone: '13800138000', marital: '20' },
+      { pid: 'P2', idNumber: ids.zhangwei, name: '张伟', sex: 1, birthDate: '1985-06-12', hukou: '430102001001', marital: '20' },
+      { pid: 'P3', idNumber: ids.lina, name: '李娜', sex: 2, birthDate: '1992-02-02', hukou: '430102001002', marital: '10' },
+      { pid: 'P4', idNumber: ids.liuyang15, name: '刘洋', sex: 1, birthDate: '1978-01-01', hukou: '430102002001', marital: '10' },
+      { pid: 'P5', idNumber: ids.zhaolei, name: '赵磊', sex: 1, birthDate: '1940-01-01', hukou: '430102002001', marital: '20' },
+      { pid: 'P6', name: '陈秀英', sex: 2, birthDate: '1942-05-05', hukou: '430102002001', marital: '20' },
+      { pid: 'P7', idNumber: ids.zhangwei2, name: '张伟', sex: 1, birthDate: '1985-06-12', hukou: '430102003001', marital: '10' },
+      { pid: 'P8', name: '欧阳娜娜', sex: 2, birthDate: '1995-08-17', hukou: '430102001003', phone: '13900001111', marital: '10' },
+      { pid: 'P9', idNumber: ids.ayigul, name: '阿依古丽·买买提', sex: 2, birthDate: '1995-08-17', hukou: '650102', residence: '430102001001' },
+      { pid: 'P10', name: '张小明', sex: 1, birthDate: '2024-03-01', hukou: '430102001001' },
+    ]);
+    await relate(db.pool, 'P1', 'spouse', 'P2');
+    await relate(db.pool, 'P2', 'spouse', 'P1');
+    await relate(db.pool, 'P5', 'spouse', 'P6');
+    await relate(db.pool, 'P6', 'spouse', 'P5');
+    await relate(db.pool, 'P10', 'mother', 'P1');
+    await relate(db.pool, 'P10', 'father', 'P2');
+  });
+  afterAll(() => db.drop());
+
+  it('prenatal: an exact ID, a mistyped ID, a minority name written with a space, a newcomer', async () => {
+    const batch = await ingestJson(db.pool, HOSPITAL, 'prenatal', [
+      { record_id: 'C1', exam_date: '2024-03-05', name: '王芳', id_type: '01', id_number: ids.wangfang, birth_date: '1990-03-05', phone: '13800138000' },
+      { record_id: 'C2', exam_date: '2024/3/5', name: '王芳', id_type: '01', id_number: typo(ids.wangfang, 9), birth_date: '1990/3/5' },
+      { record_id: 'C3', exam_date: '20240305', name: '阿依古丽 买买提', id_type: '居民身份证', id_number: ids.ayigul, residence_division: '430102001001' },
+      { record_id: 'C4', exam_date: '2024年3月5日', name: '孙丽', id_type: '01', id_number: idNumber('430181', '1993-07-09', 22), birth_date: '1993-07-09' },
+    ]);
+    const run = await link(db.pool, batch);
+    expect(run).toMatchObject({ records: 4, persons: 4, linked: 3, new: 1, review: 0 });
+    const r = await results(db.pool, batch);
+    expect(r.get('C1/subject')).toMatchObject({ status: 'linked', pid: 'P1', rule: 'verified-id-and-birth-date' });
+    expect(r.get('C2/subject')).toMatchObject({ status: 'linked', pid: 'P1' });
+    // The mistyped number is one edit from the stored one: the explanation says so.
+    const idField = r.get('C2/subject')!.explanation.candidates[0].fields.find((f) => f.field === 'id_number');
+    expect(idField).toMatchObject({ level: 'one_edit' });
+    expect(r.get('C3/subject')).toMatchObject({ status: 'linked', pid: 'P9' });
+    expect(r.get('C4/subject')).toMatchObject({ status: 'new', pid: null, rule: 'no-candidates' });
+    expect([...r.values()].every((x) => x.applied_at !== null)).toBe(true);
+  });
+
+  it('is idempotent: the job delivered twice links the batch once', async () => {
+    const batch = await ingestJson(db.pool, HOSPITAL, 'prenatal', [
+      { record_id: 'C9', exam_date: '2024-03-06', name: '李娜', id_type: '01', id_number: ids.lina },
+    ]);
+    const [a, b] = await Promise.all([link(db.pool, batch), link(db.pool, batch)]);
+    expect([a.skipped, b.skipped].filter(Boolean)).toEqual(['the batch was linked already']);
+    expect((await results(db.pool, batch)).size).toBe(1);
+  });
+
+  it('birth: the mother\'s registered child is linked within the family; an unknown newborn becomes a person with its mother', async () => {
+    const batch = await ingestJson(db.pool, HOSPITAL, 'birth', [
+      { record_id: 'O1', birth_time: '2024-03-01 08:30', child_sex: 1, mother_name: '王芳', mother_id_number: ids.wangfang,
+        father_name: '张伟', father_id_number: ids.zhangwei, birth_division: '430102001001' },
+      { record_id: 'O2', birth_time: '2024/4/2 23:05', child_name: '李小美', child_sex: '女', mother_name: '李娜', mother_id_number: ids.lina,
+        birth_division: '430102001' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('O1/mother')).toMatchObject({ status: 'linked', pid: 'P1' });
+    expect(r.get('O1/father')).toMatchObject({ status: 'linked', pid: 'P2' });
+    expect(r.get('O1/child')).toMatchObject({ status: 'linked', pid: 'P10', rule: 'child-of-linked-mother' });
+    expect(r.get('O2/mother')).toMatchObject({ status: 'linked', pid: 'P3' });
+    const newborn = r.get('O2/child')!;
+    expect(newborn).toMatchObject({ status: 'new', pid: null, created_pid: expect.stringMatching(/^N\d{11}$/) });
+    const child = await person(db.pool, newborn.created_pid!);
+    // Lives where its mother lives; the mother relation is set, no father is known.
+    expect(child).toMatchObject({ name: '李小美', sex: 2, birth_date: '2024-04-02', residence_division: '430102001002', mother_pid: 'P3', father_pid: null, status: 1 });
+    const history = await db.pool.query('SELECT actor, source FROM person_history WHERE pid = $1', [newborn.created_pid]);
+    expect(history.rows[0]).toEqual({ actor: `link:${batch}`, source: 'birth:FC-HOSPITAL:O2#child' });
+  });
+
+  it('household: a legacy 15-digit ID moves out, a death widows the spouse, a correction renames, a migrant is registered', async () => {
+    const batch = await ingestJson(db.pool, POLICE, 'household', [
+      { id: 'E1', type: 'move_out', date: '2024-03-03', person: { idNumber: ids.liuyang15, name: '刘洋', sex: 1, birthDate: '19780101' },
+        hukouDivision: '430102002001', toDivision: '110105' },
+      { id: 'E2', type: '死亡注销', date: '2024-03-04', person: { idNumber: ids.zhaolei, name: '赵磊', sex: 1, birthDate: '1940-01-01' },
+        hukouDivision: '430102002001' },
+      { id: 'E3', type: 'correction', date: '2024-03-05', person: { idNumber: ids.lina, name: '李娜娜', sex: 2, birthDate: '1992-02-02' },
+        hukouDivision: '430102001002', previous: { idNumber: ids.lina, name: '李娜' } },
+      { id: 'E4', type: 'move_in', date: '2024-03-06', person: { idNumber: idNumber('430522', '1988-11-20', 17), name: '周杰', sex: 1, birthDate: '1988-11-20' },
+        fromDivision: '430522', toDivision: '430102001001' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('E1/subject')).toMatchObject({ status: 'linked', pid: 'P4' });
+    expect(await person(db.pool, 'P4')).toMatchObject({ status: 3, hukou_division: '110105' });
+    expect(await person(db.pool, 'P5')).toMatchObject({ status: 2 });
+    expect(await person(db.pool, 'P6')).toMatchObject({ marital_status: '30' });
+    expect(r.get('E3/subject')).toMatchObject({ status: 'linked', pid: 'P3' });
+    expect(await person(db.pool, 'P3')).toMatchObject({ name: '李娜娜', name_norm: '李娜娜', name_pinyin: 'linana' });
+    const renamed = await db.pool.query(`SELECT changes FROM person_history WHERE pid = 'P3' AND source LIKE 'household:%'`);
+    expect(renamed.rows[0].changes).toMatchObject({ name: ['李娜', '李娜娜'] });
+    const migrant = r.get('E4/subject')!;
+    expect(migrant.status).toBe('new');
+    expect(await person(db.pool, migrant.created_pid!)).toMatchObject({ name: '周杰', hukou_division: '430102001001', status: 1 });
+  });
+
+  it('marriage: spouses both ways, a divorce unlinks them, two valid different ID numbers never link', async () => {
+    const batch = await ingestJson(db.pool, CIVIL, 'marriage', [
+      { record_id: 'J1', kind: '结婚登记', registered_on: '2024-03-05', party1_name: '刘洋', party1_id_number: ids.liuyang15, party1_birth_date: '1978/1/1',
+        party2_name: '欧阳娜娜', party2_birth_date: '1995-08-17' },
+      { record_id: 'J2', kind: 'divorce', registered_on: '2024-03-06', party1_name: '张伟', party1_id_number: ids.zhangwei, party1_birth_date: '1985-06-12',
+        party2_name: '王芳', party2_id_number: ids.wangfang, party2_birth_date: '1990-03-05' },
+      { record_id: 'J3', kind: 'marriage', registered_on: '2024-03-07', party1_name: '张伟', party1_id_number: idNumber('430124', '1985-06-12', 99),
+        party1_birth_date: '1985-06-12', party2_name: '孙丽', party2_id_number: idNumber('430181', '1993-07-09', 22), party2_birth_date: '1993-07-09' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('J1/party1')).toMatchObject({ status: 'linked', pid: 'P4' });
+    expect(r.get('J1/party2')).toMatchObject({ status: 'linked', pid: 'P8' });
+    expect(await person(db.pool, 'P4')).toMatchObject({ marital_status: '20', spouse_pid: 'P8' });
+    expect(await person(db.pool, 'P8')).toMatchObject({ marital_status: '20', spouse_pid: 'P4' });
+    expect(await person(db.pool, 'P1')).toMatchObject({ marital_status: '40', spouse_pid: null });
+    expect(await person(db.pool, 'P2')).toMatchObject({ marital_status: '40', spouse_pid: null });
+    // Same name and birth date as P2 and P7, but a third valid number: a different man.
+    expect(r.get('J3/party1')).toMatchObject({ status: 'new', rule: 'only-excluded-candidates' });
+  });
+
+  it('housing: a resident without ID found by phone moves; the explanation names every field', async () => {
+    const batch = await ingestJson(db.pool, HOUSING_AGENCY, 'housing', [
+      { record_id: 'H1', division: '430102005001', name: '欧阳娜娜', phone: '139-0000-1111', occupancy: '租户', moved_in: '2024-03-01' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('H1/subject')).toMatchObject({ status: 'linked', pid: 'P8' });
+    expect(r.get('H1/subject')!.explanation.candidates[0].fields.map((f) => f.field)).toEqual(['id_number', 'name', 'birth_date', 'sex', 'division', 'phone']);
+    expect(await person(db.pool, 'P8')).toMatchObject({ residence_division: '430102005001' });
+  });
+});
