@@ -1,6 +1,7 @@
 // 数据共享: computing and storing the monthly figures, reading them by scope, ranking agencies,
 // and reminding late or incomplete ones. The county office sees the agencies of its county, an
 // agency its own rows, an admin all; townships have no part in data supply.
+import os from 'node:os';
 import type pg from 'pg';
 import { audit } from '../../audit/audit-log.js';
 import { FEED_KINDS, type FeedKind, type Principal } from '../../auth/principal.js';
@@ -25,19 +26,29 @@ export interface ComputeResult {
 }
 
 /** Recomputes and stores the figures of every month from `from` to `to` (idempotent). */
-export async function computeSharing(pool: pg.Pool, o: { from: Month; to: Month; onTimeDays: number; now?: Date }): Promise<ComputeResult> {
+export async function computeSharing(
+  pool: pg.Pool, o: { from: Month; to: Month; onTimeDays: number; now?: Date; concurrency?: number },
+): Promise<ComputeResult> {
   const started = Date.now();
   const months = monthRange(o.from, o.to);
   const fromDay = o.from.firstDay;
   const toDay = o.to.firstDay;
-  // The feeds are independent: their completeness scans run side by side on separate connections.
-  const [base, perFeed, linked] = await Promise.all([
-    pool.query<SharingBaseRow>(sharingBaseSql(fromDay, toDay, o.onTimeDays)).then((r) => r.rows),
-    Promise.all(FEED_KINDS.map(async (feed) => [feed, (await pool.query<CompletenessRow>(completenessSql(feed, fromDay, toDay))).rows] as const)),
-    linkedShares(pool, fromDay, toDay),
-  ]);
+  // Completeness parses every stored record: the bulk of the work. Each (feed, month) is its own
+  // query, run side by side on up to `concurrency` connections (one per core by default).
+  const tasks = FEED_KINDS.flatMap((feed) => months.map((m) => ({ feed, day: m.firstDay })));
   const stored = new Map<string, CompletenessRow>();
-  for (const [feed, rows] of perFeed) for (const r of rows) stored.set(shareKey(r.month, r.agency, feed), r);
+  const worker = async () => {
+    for (let t = tasks.shift(); t; t = tasks.shift()) {
+      const { rows } = await pool.query<CompletenessRow>(completenessSql(t.feed, t.day, t.day));
+      for (const r of rows) stored.set(shareKey(r.month, r.agency, t.feed), r);
+    }
+  };
+  const concurrency = Math.max(1, o.concurrency ?? os.availableParallelism());
+  const [base, linked] = await Promise.all([
+    pool.query<SharingBaseRow>(sharingBaseSql(fromDay, toDay, o.onTimeDays)).then((r) => r.rows),
+    linkedShares(pool, fromDay, toDay),
+    ...Array.from({ length: concurrency }, worker),
+  ]);
 
   const rows: SharingRowInput[] = base.map((b) => {
     const fields = COMPLETENESS_FIELDS[b.feed as FeedKind] ?? [];
