@@ -86,22 +86,26 @@ function encode(s: string): Uint8Array {
 
 export async function* parseTask(adapter: FeedAdapter<unknown>, input: Readable, spec: ParseTaskSpec): AsyncGenerator<OutputBlock> {
   let b = new BlockBuilder();
-  // parseBatches: one await per chunk of input rather than one per record.
-  for await (const items of adapter.parseBatches(input, { format: spec.format, maxRecordBytes: spec.maxRecordBytes })) {
-    for (const item of items) {
-      if (item.ok) {
-        const r = recordLine(item, spec);
-        b.ok(r.line, r.recordId, r.position, r.hash);
-      } else {
-        b.reject(rejectLines(item, spec), item.recordId, item.position + spec.positionOffset);
-      }
-      if (b.size >= BLOCK_ITEMS) {
-        yield b.build();
-        b = new BlockBuilder();
+  try {
+    // parseBatches: one await per chunk of input rather than one per record.
+    for await (const items of adapter.parseBatches(input, { format: spec.format, maxRecordBytes: spec.maxRecordBytes })) {
+      for (const item of items) {
+        if (item.ok) {
+          const r = recordLine(item, spec);
+          b.ok(r.line, r.recordId, r.position, r.hash);
+        } else {
+          b.reject(rejectLines(item, spec), item.recordId, item.position + spec.positionOffset);
+        }
+        if (b.size >= BLOCK_ITEMS) {
+          yield b.build();
+          b = new BlockBuilder();
+        }
       }
     }
+  } finally {
+    // Also when the file turns out unreadable: the rejects read before the fault are kept.
+    if (b.size > 0) yield b.build();
   }
-  if (b.size > 0) yield b.build();
 }
 
 export function transferables(b: OutputBlock): ArrayBuffer[] {
