@@ -91,6 +91,7 @@ const child = spawn(process.execPath, ['bin/yipanqi.mjs', 'serve'], { env, stdio
 let stderr = '';
 child.stderr.on('data', (d) => (stderr += d));
 let serveMs: number | undefined;
+const exited = new Promise((r) => child.once('exit', r));
 while (Date.now() - started < 120_000 && child.exitCode === null) {
   const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
   if (ok) {
@@ -100,7 +101,7 @@ while (Date.now() - started < 120_000 && child.exitCode === null) {
   await new Promise((r) => setTimeout(r, 50));
 }
 child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
+await exited;
 fs.rmSync(dataDir, { recursive: true, force: true });
 if (serveMs === undefined) console.log(`yipanqi serve did not answer /healthz within 120 s:\n${stderr.slice(-2000)}`);
 else console.log(`yipanqi serve, fresh data folder → /healthz 200: ${seconds(serveMs)} (demo county of ${process.env.YIPANQI_DEMO_PERSONS ?? 5000} persons)`);
