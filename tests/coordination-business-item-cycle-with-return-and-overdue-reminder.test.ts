@@ -79,7 +79,7 @@ describe('a business item from submission to archive, with a return and an overd
     const later = new Date(Date.now() + 3 * 86_400_000);
     expect(ids(await call(t, OFFICE, 'GET', '/v1/coordination/items?overdue=true'))).toEqual([]);
     const sweep = await runReminderSweep({ pool: t.db.pool, cfg: t.cfg, keys: t.keys, log: createLogger('silent') }, later);
-    expect(sweep).toEqual({ raised: 1, delivered: 2 }); // the township's webhook: its assignment notice and the overdue reminder
+    expect(sweep).toEqual({ raised: 1, delivered: 2, counted: 0 }); // the township's webhook: its assignment notice and the overdue reminder
     expect(await raiseOverdueReminders(t.db.pool, later)).toBe(0);
     const townReminders = (await call(t, TOWNSHIP, 'GET', '/v1/coordination/reminders?kind=item_overdue')).json().items;
     expect(townReminders).toHaveLength(1);

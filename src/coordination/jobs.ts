@@ -1,7 +1,8 @@
 // The coordination module's background work, as pg-boss cron jobs (each cron tick is sent once
 // across all gateway processes; handlers are idempotent because delivery is at-least-once):
 // - coord-reminders (COORD_REMINDER_CRON): overdue business items → reminders, then deliver
-//   what is due;
+//   what is due; and count the fields of batches that landed since (coord_batch_fields), so that
+//   the monthly summary finds them counted;
 // - coord-monthly (COORD_MONTHLY_CRON): recompute last month's and this month's data-sharing and
 //   supervision figures, and remind agencies that were late or incomplete last month.
 import type PgBoss from 'pg-boss';
@@ -11,6 +12,7 @@ import type { KeyRing } from '../auth/keys.js';
 import type { Config } from '../config.js';
 import { QUEUES, pollingSeconds } from '../jobs/boss.js';
 import { computeSharing, remindLateAgencies } from './data-sharing/sharing-service.js';
+import { countBatchFields } from './data-sharing/batch-fields.js';
 import { deliverReminders, reminderSender } from './reminders/deliver.js';
 import { raiseOverdueReminders } from './reminders/overdue-reminders.js';
 import { addMonths, monthOf } from './shared/month.js';
@@ -23,8 +25,10 @@ export interface CoordinationJobContext {
   log: Logger;
 }
 
-export async function runReminderSweep(ctx: CoordinationJobContext, now = new Date()): Promise<{ raised: number; delivered: number }> {
+export async function runReminderSweep(ctx: CoordinationJobContext, now = new Date()): Promise<{ raised: number; delivered: number; counted: number }> {
   const raised = await raiseOverdueReminders(ctx.pool, now);
+  // A tick's budget: a backlog (the first start on a year of data) is worked off over a few ticks.
+  const counted = (await countBatchFields(ctx.pool, { maxBatches: 2000, now })).batches;
   const send = reminderSender(ctx.cfg, ctx.keys);
   let delivered = 0;
   for (let round = 0; round < 20; round++) {
@@ -32,7 +36,7 @@ export async function runReminderSweep(ctx: CoordinationJobContext, now = new Da
     delivered += r.delivered;
     if (r.delivered + r.retrying + r.dead < 50) break;
   }
-  return { raised, delivered };
+  return { raised, delivered, counted };
 }
 
 export async function runMonthly(ctx: CoordinationJobContext, now = new Date()) {
@@ -51,7 +55,7 @@ export async function startCoordinationJobs(boss: PgBoss, ctx: CoordinationJobCo
   const remLog = ctx.log.child({ job: QUEUES.coordReminders });
   await boss.work(QUEUES.coordReminders, poll, async () => {
     const r = await runReminderSweep({ ...ctx, log: remLog });
-    if (r.raised || r.delivered) remLog.info(r, 'coordination reminders');
+    if (r.raised || r.delivered || r.counted) remLog.info(r, 'coordination reminders and batch field counts');
   });
   const monLog = ctx.log.child({ job: QUEUES.coordMonthly });
   await boss.work(QUEUES.coordMonthly, poll, async () => {

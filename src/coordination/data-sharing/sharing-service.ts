@@ -1,10 +1,9 @@
 // 数据共享: computing and storing the monthly figures, reading them by scope, ranking agencies,
 // and reminding late or incomplete ones. The county office sees the agencies of its county, an
 // agency its own rows, an admin all; townships have no part in data supply.
-import os from 'node:os';
 import type pg from 'pg';
 import { audit } from '../../audit/audit-log.js';
-import { FEED_KINDS, type FeedKind, type Principal } from '../../auth/principal.js';
+import type { FeedKind, Principal } from '../../auth/principal.js';
 import { appError } from '../../errors.js';
 import { monthRange, parseMonth, type Month } from '../shared/month.js';
 import { inTransaction } from '../shared/transaction.js';
@@ -14,14 +13,17 @@ import { COMPLETENESS_FIELDS } from './completeness-fields.js';
 import { linkedShares, shareKey } from './linked-share.js';
 import { completeness, onTimeRate, reportingRate, sharingScore } from './sharing-score.js';
 import {
-  agencyCountySql, completenessSql, listSharingSql, rankingSql, sharingBaseSql, upsertSharingSql,
-  type CompletenessRow, type RankingRow, type SharingBaseRow, type SharingRow, type SharingRowInput,
+  agencyCountySql, batchFieldsSql, listSharingSql, rankingSql, sharingBaseSql, upsertSharingSql,
+  type BatchFieldsRow, type RankingRow, type SharingBaseRow, type SharingRow, type SharingRowInput,
 } from './sharing-sql.js';
+import { countBatchFields } from './batch-fields.js';
 import type { SharingMonthly, SharingRank } from './sharing-schema.js';
 
 export interface ComputeResult {
   months: string[];
   rows: number;
+  /** Batches whose fields had not been counted yet and were counted now. */
+  countedBatches: number;
   ms: number;
 }
 
@@ -33,23 +35,21 @@ export async function computeSharing(
   const months = monthRange(o.from, o.to);
   const fromDay = o.from.firstDay;
   const toDay = o.to.firstDay;
-  // Completeness parses every stored record: the bulk of the work. Each (feed, month) is its own
-  // query, run side by side on up to `concurrency` connections (one per core by default).
-  const tasks = FEED_KINDS.flatMap((feed) => months.map((m) => ({ feed, day: m.firstDay })));
-  const stored = new Map<string, CompletenessRow>();
-  const worker = async () => {
-    for (let t = tasks.shift(); t; t = tasks.shift()) {
-      const { rows } = await pool.query<CompletenessRow>(completenessSql(t.feed, t.day, t.day));
-      for (const r of rows) stored.set(shareKey(r.month, r.agency, t.feed), r);
-    }
-  };
-  const concurrency = Math.max(1, o.concurrency ?? os.availableParallelism());
-  const [base, linked] = await Promise.all([
+  // Batches of these months not counted yet (normally none: the jobs count them as they land).
+  const counted = await countBatchFields(pool, { range: { start: o.from.start, end: o.to.end }, concurrency: o.concurrency, now: o.now });
+  const [base, linked, perBatch] = await Promise.all([
     pool.query<SharingBaseRow>(sharingBaseSql(fromDay, toDay, o.onTimeDays)).then((r) => r.rows),
     linkedShares(pool, fromDay, toDay),
-    ...Array.from({ length: concurrency }, worker),
+    pool.query<BatchFieldsRow>(batchFieldsSql(fromDay, toDay)).then((r) => r.rows),
   ]);
-
+  const stored = new Map<string, { records: number; filled: number[] }>();
+  for (const b of perBatch) {
+    const key = shareKey(b.month, b.agency, b.feed);
+    const s = stored.get(key) ?? { records: 0, filled: b.filled.map(() => 0) };
+    s.records += b.records;
+    b.filled.forEach((n, i) => (s.filled[i] = (s.filled[i] ?? 0) + n));
+    stored.set(key, s);
+  }
   const rows: SharingRowInput[] = base.map((b) => {
     const fields = COMPLETENESS_FIELDS[b.feed as FeedKind] ?? [];
     const s = stored.get(shareKey(b.month, b.agency, b.feed));
@@ -73,7 +73,7 @@ export async function computeSharing(
   await inTransaction(pool, async (client) => {
     for (let i = 0; i < rows.length; i += 2000) await client.query(upsertSharingSql(rows.slice(i, i + 2000), o.now ?? new Date()));
   });
-  return { months: months.map((m) => m.key), rows: rows.length, ms: Date.now() - started };
+  return { months: months.map((m) => m.key), rows: rows.length, countedBatches: counted.batches, ms: Date.now() - started };
 }
 
 interface Scope {

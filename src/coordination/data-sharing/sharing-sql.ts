@@ -65,13 +65,6 @@ export function sharingBaseSql(fromDay: string, toDay: string, onTimeDays: numbe
   };
 }
 
-export interface CompletenessRow {
-  month: string;
-  agency: string;
-  records: number;
-  filled: number[];
-}
-
 const KEY = /^[A-Za-z][A-Za-z0-9]*$/;
 const ident = (k: string) => {
   if (!KEY.test(k)) throw new Error(`not a record key: ${k}`);
@@ -81,8 +74,8 @@ const ident = (k: string) => {
 /**
  * The record is parsed once per row: json_to_record takes the top-level keys the fields need in
  * one pass (and once more for each nested person object), where a `#>>` per field would scan the
- * JSON text again for every field — four times slower on the 2-million-record benchmark. Only the
- * record keys of COMPLETENESS_FIELDS (constants, checked above) are put into the text.
+ * JSON text again for every field — four times slower. Only the record keys of
+ * COMPLETENESS_FIELDS (constants, checked above) are put into the text.
  */
 function extraction(fields: readonly string[]): { joins: string; counts: string } {
   const top = new Map<string, string[]>();
@@ -101,29 +94,61 @@ function extraction(fields: readonly string[]): { joins: string; counts: string 
     const [head, sub] = jsonPath(f);
     return sub ? `n${nested.findIndex(([k]) => k === head)}.${ident(sub)}` : `x.${ident(head)}`;
   };
-  const counts = fields.map((f) => `count(*) FILTER (WHERE nullif(${column(f)}, '') IS NOT NULL)`).join(', ');
+  const counts = fields.map((f) => `count(*) FILTER (WHERE r.batch_id IS NOT NULL AND nullif(${column(f)}, '') IS NOT NULL)`).join(', ');
   return { joins, counts };
 }
 
+/** Committed batches of a feed not counted yet (or counted for another field list), oldest first. */
+export function uncountedBatchesSql(feed: FeedKind, range: { start: Date; end: Date } | null, limit: number) {
+  return {
+    text: `SELECT b.id FROM batches b LEFT JOIN coord_batch_fields c ON c.batch_id = b.id
+           WHERE b.status = 'committed' AND b.feed = $1 AND (c.batch_id IS NULL OR c.fields <> $2::text[])
+             AND ($3::timestamptz IS NULL OR b.received_at >= $3) AND ($4::timestamptz IS NULL OR b.received_at < $4)
+           ORDER BY b.id LIMIT $5`,
+    values: [feed, COMPLETENESS_FIELDS[feed], range?.start ?? null, range?.end ?? null, limit],
+  };
+}
+
 /**
- * Per month and agency, for one feed: the records stored from that month's committed batches
- * (current versions and the versions later corrections superseded) and, per field of
- * COMPLETENESS_FIELDS[feed], how many give a non-empty value.
+ * Counts the stored records of some batches of one feed — current versions and those later
+ * corrections moved to history — and, per field of COMPLETENESS_FIELDS[feed], how many give a
+ * non-empty value; stores one coord_batch_fields row per batch.
  */
-export function completenessSql(feed: FeedKind, fromDay: string, toDay: string) {
+export function countBatchFieldsSql(feed: FeedKind, batchIds: number[], now: Date) {
   const { joins, counts } = extraction(COMPLETENESS_FIELDS[feed]);
   return {
-    text: `WITH months AS (${MONTHS}),
-           b AS (SELECT m.month, b.id, b.agency FROM batches b JOIN months m ON b.received_at >= m.s AND b.received_at < m.e
-                 WHERE b.feed = $3 AND b.status = 'committed'),
-           r AS (SELECT b.month, b.agency, f.record FROM feed_records f JOIN b ON f.batch_id = b.id AND f.agency = b.agency AND f.feed = $3
-                 UNION ALL
-                 SELECT b.month, b.agency, h.record FROM feed_record_history h JOIN b ON h.batch_id = b.id AND h.agency = b.agency AND h.feed = $3)
-           SELECT to_char(r.month, 'YYYY-MM-DD') AS month, r.agency, count(*)::bigint AS records, ARRAY[${counts}]::bigint[] AS filled
-           FROM r
+    text: `WITH r AS (SELECT f.batch_id, f.record FROM feed_records f WHERE f.batch_id = ANY($2::bigint[]) AND f.feed = $1
+                     UNION ALL
+                     SELECT h.batch_id, h.record FROM feed_record_history h WHERE h.batch_id = ANY($2::bigint[]) AND h.feed = $1)
+           INSERT INTO coord_batch_fields (batch_id, agency, feed, fields, records, filled, counted_at)
+           SELECT b.id, b.agency, b.feed, $3::text[], count(r.batch_id), ARRAY[${counts}]::bigint[], $4
+           FROM batches b LEFT JOIN r ON r.batch_id = b.id
            ${joins}
-           GROUP BY r.month, r.agency`,
-    values: [fromDay, toDay, feed],
+           WHERE b.id = ANY($2::bigint[])
+           GROUP BY b.id, b.agency, b.feed
+           ON CONFLICT (batch_id) DO UPDATE SET fields = EXCLUDED.fields, records = EXCLUDED.records, filled = EXCLUDED.filled,
+             counted_at = EXCLUDED.counted_at`,
+    values: [feed, batchIds, COMPLETENESS_FIELDS[feed], now],
+  };
+}
+
+export interface BatchFieldsRow {
+  month: string;
+  agency: string;
+  feed: string;
+  fields: string[];
+  records: number;
+  filled: number[];
+}
+
+/** The per-batch counts of the months' committed batches, with the month each belongs to. */
+export function batchFieldsSql(fromDay: string, toDay: string) {
+  return {
+    text: `WITH months AS (${MONTHS})
+           SELECT to_char(m.month, 'YYYY-MM-DD') AS month, c.agency, c.feed, c.fields, c.records, c.filled
+           FROM coord_batch_fields c JOIN batches b ON b.id = c.batch_id AND b.status = 'committed'
+           JOIN months m ON b.received_at >= m.s AND b.received_at < m.e`,
+    values: [fromDay, toDay],
   };
 }
 

@@ -217,6 +217,21 @@ CREATE TABLE coord_reminder_deliveries (
 );
 CREATE INDEX coord_reminder_deliveries_due ON coord_reminder_deliveries (next_attempt_at, id) WHERE status = 'pending';
 
+-- Per committed batch: the records it stored and, per measured field, how many give a value.
+-- A batch's records never change (a version a later correction supersedes keeps its batch_id),
+-- so each batch is counted once, soon after it lands, and the monthly summary adds up a few
+-- thousand of these rows instead of parsing millions of records. `fields` is the field list the
+-- counts are for: when the list in the code changes, the batch is counted again.
+CREATE TABLE coord_batch_fields (
+  batch_id   bigint PRIMARY KEY REFERENCES batches (id) ON DELETE CASCADE,
+  agency     text NOT NULL,
+  feed       text NOT NULL,
+  fields     text[] NOT NULL,
+  records    bigint NOT NULL,
+  filled     bigint[] NOT NULL,
+  counted_at timestamptz NOT NULL
+);
+
 -- 数据共享: one row per agency, feed and month, computed from batches, rejects and stored records.
 CREATE TABLE coord_sharing_monthly (
   month               date NOT NULL CHECK (extract(day FROM month) = 1),
