@@ -30,7 +30,16 @@ export class CsvBlockSplitter {
   private linesBefore = 0;
   private first = true;
 
-  constructor(private readonly targetBytes: number) {}
+  /**
+   * @param targetBytes cut at the first record boundary after this many bytes
+   * @param forceBytes past this without a boundary (an unbalanced quote in a malformed file),
+   *   cut at any newline and let the adapter report the broken record; well above the largest
+   *   record an adapter accepts (1 MiB)
+   */
+  constructor(
+    private readonly targetBytes: number,
+    private readonly forceBytes = Math.max(4 * targetBytes, 16 * 1024 * 1024),
+  ) {}
 
   /** Whether the file has a header line ended by \n (otherwise it is not split: old Mac \r files, one-line files). */
   get splittable(): boolean {
@@ -44,10 +53,9 @@ export class CsvBlockSplitter {
     const buf = this.joined();
     this.scan(buf);
     if (this.header === null) return [];
-    // An unbalanced quote (a malformed file) must not make one block swallow the file: past four
-    // times the target, cut at any newline and let the adapter report the broken record.
+    // An unbalanced quote (a malformed file) must not make one block swallow the whole file.
     let cut = this.lastCut;
-    if (cut <= 0 && buf.length > 4 * this.targetBytes) cut = buf.lastIndexOf(NL) + 1;
+    if (cut <= 0 && buf.length > this.forceBytes) cut = buf.lastIndexOf(NL) + 1;
     if (cut <= 0) return [];
     return [this.take(buf, cut)];
   }
