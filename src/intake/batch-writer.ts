@@ -60,10 +60,19 @@ export class BatchWriter {
   private readonly seen = new Map<string, number>();
   private stageCreated = false;
 
+  private stored: StoredHashes | null;
+
   constructor(
     private readonly client: pg.PoolClient,
     private readonly o: WriterOptions,
-  ) {}
+  ) {
+    this.stored = o.stored;
+  }
+
+  /** Decided only once the feed lock is held (ingest.ts): whether, and how, to look up stored versions. */
+  useStored(stored: StoredHashes): void {
+    this.stored = stored;
+  }
 
   async add(b: OutputBlock): Promise<void> {
     const n = b.ids.length;
@@ -72,7 +81,7 @@ export class BatchWriter {
     if (b.rejects.length) this.bufferReject(b.rejects);
 
     const repeated = this.o.crossBlockIds ? this.repeatedIds(b) : null;
-    const stored = this.o.stored ? await this.o.stored(repeated ? b.ids.filter((_, i) => !repeated.has(i)) : b.ids) : null;
+    const stored = this.stored ? await this.stored(repeated ? b.ids.filter((_, i) => !repeated.has(i)) : b.ids) : null;
     if (!repeated && (!stored || stored.size === 0)) {
       // The common case: every record is new.
       this.counts.accepted += n;

@@ -16,7 +16,7 @@ import {
   agencySql, finishBatchSql, hasStoredRecordsSql, insertBatchSql, lockFeedSql, storedHashesSql, sweepInterruptedSql, unlockBatchSql,
   type BatchOutcome,
 } from './batch-repo.js';
-import { BatchWriter, type StoredHashes } from './batch-writer.js';
+import { BatchWriter } from './batch-writer.js';
 import { MeteredInput } from './metered-input.js';
 import { enqueueLinkBatch, ensureLinkQueue } from './link-handoff.js';
 import { parsePool, type ParsePool } from './parse-pool.js';
@@ -89,7 +89,7 @@ async function runBatch(
   if (swept.rowCount) deps.log.warn({ batches: swept.rows.map((r) => r.id) }, 'marked batches of interrupted imports as failed');
 
   const client = await pool.connect();
-  let lookup: pg.PoolClient | null = null;
+  let lookup = null as pg.PoolClient | null;
   let writer: BatchWriter | null = null;
   let batchId = 0;
   let healthy = false;
@@ -101,27 +101,38 @@ async function runBatch(
     const started = Date.now();
 
     await client.query('BEGIN');
-    await client.query(lockFeedSql(req.agency, req.feed));
-    const hasStored = (await client.query(hasStoredRecordsSql(req.agency, req.feed))).rows[0].stored as boolean;
-    let stored: StoredHashes | null = null;
-    if (hasStored) {
-      // The feed lock keeps other batches of this agency's feed out until we commit, so what
-      // another connection reads as committed stays true for the whole batch.
-      lookup = await pool.connect();
-      const conn = lookup;
-      stored = async (ids) => {
-        const { rows } = await conn.query<{ record_id: string; hash: string }>(storedHashesSql(req.agency, req.feed, ids));
-        return new Map(rows.map((r) => [r.record_id, r.hash]));
-      };
-    }
     const split = format === 'csv' && parser.size > 1;
     const ctx = { agency: req.agency, feed: req.feed, batchId, positionOffset: 0 };
-    writer = new BatchWriter(client, { ctx, stored, crossBlockIds: split ? idOf(adapter) : null });
+    const w = new BatchWriter(client, { ctx, stored: null, crossBlockIds: split ? idOf(adapter) : null });
+    writer = w;
+    // Where the time goes: waiting for the feed lock (another batch of this feed is writing),
+    // for parsed blocks (parsing is the limit) or for the database to take them (COPY is),
+    // then applying corrections.
+    const phases = { lockWaitMs: 0, parseWaitMs: 0, writeMs: 0, finishMs: 0 };
+
+    // The feed lock is taken once the first records are parsed, not before: a small push is
+    // parsed whole while another batch of the same feed still holds the lock.
+    let locked = false;
+    const lockFeed = async () => {
+      if (locked) return;
+      locked = true;
+      const t = Date.now();
+      await client.query(lockFeedSql(req.agency, req.feed));
+      phases.lockWaitMs = Date.now() - t;
+      const hasStored = (await client.query(hasStoredRecordsSql(req.agency, req.feed))).rows[0].stored as boolean;
+      if (hasStored) {
+        // The lock keeps other batches of this agency's feed out until we commit, so what
+        // another connection reads as committed stays true for the whole batch.
+        lookup = await pool.connect();
+        const conn = lookup;
+        w.useStored(async (ids) => {
+          const { rows } = await conn.query<{ record_id: string; hash: string }>(storedHashesSql(req.agency, req.feed, ids));
+          return new Map(rows.map((r) => [r.record_id, r.hash]));
+        });
+      }
+    };
 
     let outcome: BatchOutcome;
-    // Where the time goes: waiting for parsed blocks (parsing is the limit) or for the
-    // database to take them (COPY is), then applying corrections and committing.
-    const phases = { parseWaitMs: 0, writeMs: 0, finishMs: 0 };
     try {
       const blocks = parser.parse({ feed: req.feed, spec: { ...ctx, format }, input, split, blockBytes: deps.blockBytes });
       for (let t = Date.now(); ; t = Date.now()) {
@@ -129,18 +140,22 @@ async function runBatch(
         const got = Date.now();
         phases.parseWaitMs += got - t;
         if (next.done) break;
-        await writer.add(next.value);
-        phases.writeMs += Date.now() - got;
+        await lockFeed();
+        const written = Date.now();
+        await w.add(next.value);
+        phases.writeMs += Date.now() - written;
       }
+      await lockFeed();
       const t = Date.now();
-      const counts = await writer.finish();
+      const counts = await w.finish();
       phases.finishMs = Date.now() - t;
       await input.drain();
       outcome = { status: 'committed', counts, bytes: input.bytes, sha256: input.sha256() };
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'YPQ_UNPARSEABLE')) throw err;
       // The file as a whole cannot be read: a failed batch that keeps its rejects, and no records.
-      const counts = await writer.abandon();
+      await lockFeed();
+      const counts = await w.abandon();
       await input.drain();
       outcome = { status: 'failed', counts, bytes: input.bytes, sha256: input.sha256(), error: { code: err.code, message: err.message } };
     }

@@ -9,6 +9,7 @@ import { FEED_KINDS, requireRole, type FeedKind } from '../../auth/principal.js'
 import { appError, errorBody } from '../../errors.js';
 import { batchByIdSql, toBatch, type BatchRow } from '../../intake/batch-repo.js';
 import { ingest } from '../../intake/ingest.js';
+import { parsePool } from '../../intake/parse-pool.js';
 import { ErrorRef, authErrors, shareSchema } from '../schemas.js';
 
 const MEDIA: Record<string, FeedFormat> = {
@@ -70,6 +71,8 @@ export async function feedRoutes(app: FastifyInstance): Promise<void> {
   // In this plugin only: bodies are handed over as streams, unparsed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(Object.keys(MEDIA), (_req, payload, done) => done(null, payload));
+  // Parse workers take a moment to start; not on the first agency's push.
+  app.addHook('onReady', async () => parsePool().warm());
 
   const records = Type.Array(Type.Union(Object.values(FEEDS).map((a) => Type.Ref((a.schema as { $id: string }).$id))));
   app.post<{ Params: { feed: string }; Querystring: { fileName?: string } }>(
