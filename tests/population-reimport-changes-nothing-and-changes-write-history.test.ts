@@ -49,13 +49,13 @@ describe('re-importing the population file', () => {
       if (p === other) return { ...p, name: '欧阳娜娜', status: 2 as const, spousePid: child.pid };
       return p;
     });
-    const newcomer: FixturePerson = { ...other, pid: 'PNEW0001', idNumber: null, name: '新来者', spousePid: null, motherPid: wife.pid, fatherPid: null };
+    const newcomer: FixturePerson = { ...other, pid: 'PNEW0001', idNumber: null, name: '新来者', spousePid: null, motherPid: wife.pid, fatherPid: 'PNOBODY' };
     const file2 = scratch.file('population-changed.csv');
     await writePopulationCsv(file2, [...changed, newcomer]);
     const before = new Map((await snapshot()).map((r) => [r.pid, r]));
 
     const r = await importPopulation(db.pool, { file: file2, actor: 'test:second', log });
-    expect(r).toMatchObject({ read: 301, inserted: 1, updated: 4, unchanged: 296, rejected: 0 });
+    expect(r).toMatchObject({ read: 301, inserted: 1, updated: 4, unchanged: 296, rejected: 0, warnings: 1 }); // the unknown father
 
     const h = new Map((await history()).map((x) => [x.pid, x]));
     expect([...h.keys()].sort()).toEqual([couple.pid, wife.pid, child.pid, other.pid].sort());
@@ -73,7 +73,7 @@ describe('re-importing the population file', () => {
     const after = new Map((await snapshot()).map((r) => [r.pid, r]));
     expect(after.get(other.pid)).toMatchObject({ name: '欧阳娜娜', name_norm: '欧阳娜娜', name_pinyin: 'ouyangnana', status: 2, spouse_pid: child.pid });
     expect(after.get(couple.pid)).toMatchObject({ spouse_pid: null, marital_status: '40' });
-    expect(after.get('PNEW0001')).toMatchObject({ name: '新来者', mother_pid: wife.pid });
+    expect(after.get('PNEW0001')).toMatchObject({ name: '新来者', mother_pid: wife.pid, father_pid: null });
     expect(after.get(couple.pid).updated_at.getTime()).toBeGreaterThan(before.get(couple.pid).updated_at.getTime());
     // Everyone else: untouched, down to the row version.
     for (const [pid, row] of before) if (![couple.pid, wife.pid, child.pid, other.pid].includes(pid)) expect(after.get(pid)).toEqual(row);

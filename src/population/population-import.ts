@@ -19,9 +19,9 @@ import { deferConstraints } from './deferred-constraints.js';
 import { POPULATION_DICTIONARY, POPULATION_FIELDS } from './person-fields.js';
 import { namesCsv } from './person-names.js';
 import {
-  applyRelationChangesSql, copyNamesSql, createNamesSql,
+  applyRelationChangesSql, copyNamesSql, createNamesSql, createRelationChangesSql,
   insertAllPersonsSql, insertAllRelationsSql, insertPersonsSql, lockPopulationSql, nameErrorsSql, normalisePopulationSql,
-  personChangesSql, populationEmptySql, relationChangesSql, relationWarningsSql, suspectIdWarningsSql, updatePersonsSql,
+  personChangesSql, populationEmptySql, relationChangesSql, suspectIdWarningsSql, updatePersonsSql,
   writeHistorySql,
 } from './population-sql.js';
 
@@ -75,8 +75,8 @@ async function update(ctx: ImportContext, norm: string, names: string): Promise<
   await client.query(updatePersonsSql(changes));
   const inserted = (await client.query(insertPersonsSql(norm, names, ctx.runId))).rowCount ?? 0;
   ctx.step('relations');
-  await client.query(relationWarningsSql(norm, ctx.findings, stage.present));
-  await client.query(relationChangesSql(norm, stage.present, relChanges));
+  await client.query(createRelationChangesSql(relChanges));
+  await client.query(relationChangesSql(norm, ctx.findings, stage.present, relChanges));
   await client.query(applyRelationChangesSql(relChanges, ctx.source));
   ctx.step('finishing');
   const { updated } = (await client.query(writeHistorySql(changes, relChanges, ctx.runId, ctx.actor, ctx.source))).rows[0] as { updated: number };

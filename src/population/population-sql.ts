@@ -205,17 +205,6 @@ const RELATION_WARNING = `CASE WHEN r.target = r.pid THEN 'RELATION_SELF' ELSE '
                                    r.kind, left(r.target, 64)) END,
                   'warning', r.record_key`;
 
-/** A link to oneself or to a pid nobody knows is left out, with a warning; the person still loads. */
-export function relationWarningsSql(norm: string, findings: string, present: Set<string>): Sql {
-  return {
-    text: `INSERT INTO ${ident(findings)} (row_no, field, code, message, severity, record_key)
-           SELECT r.row_no, r.kind || '_pid', ${RELATION_WARNING}
-           FROM ${relationRows(norm, present)} r
-           WHERE r.target IS NOT NULL AND (r.target = r.pid OR NOT EXISTS (SELECT 1 FROM persons p WHERE p.pid = r.target))`,
-    values: [],
-  };
-}
-
 /**
  * First load: every resolvable link straight in, and a warning for each that is not, in one pass
  * over the links.
@@ -235,18 +224,27 @@ export function insertAllRelationsSql(norm: string, findings: string, present: S
   };
 }
 
+export function createRelationChangesSql(relChanges: string): Sql {
+  return { text: `CREATE UNLOGGED TABLE ${ident(relChanges)} (pid text NOT NULL, kind text NOT NULL, old text, new text)`, values: [] };
+}
+
 /**
- * Links that differ from what is stored: (pid, kind, old, new). An empty column removes the link;
- * an unresolvable one (unknown pid, oneself) leaves the stored link alone.
+ * Links that differ from what is stored: (pid, kind, old, new), and a warning for each link that
+ * cannot be made, in one pass over the links. An empty column removes the link; an unresolvable
+ * one (unknown pid, oneself) leaves the stored link alone.
  */
-export function relationChangesSql(norm: string, present: Set<string>, relChanges: string): Sql {
+export function relationChangesSql(norm: string, findings: string, present: Set<string>, relChanges: string): Sql {
   return {
-    text: `CREATE UNLOGGED TABLE ${ident(relChanges)} AS
-           SELECT r.pid, r.kind, pr.related_pid AS old, r.target AS new
-           FROM ${relationRows(norm, present)} r
-           LEFT JOIN person_relations pr ON pr.pid = r.pid AND pr.kind = r.kind
-           WHERE (r.target IS NULL OR (r.target <> r.pid AND EXISTS (SELECT 1 FROM persons p WHERE p.pid = r.target)))
-             AND pr.related_pid IS DISTINCT FROM r.target`,
+    text: `WITH r AS MATERIALIZED (
+             SELECT r.*, r.target <> r.pid AND EXISTS (SELECT 1 FROM persons p WHERE p.pid = r.target) AS known
+             FROM ${relationRows(norm, present)} r),
+           warned AS (
+             INSERT INTO ${ident(findings)} (row_no, field, code, message, severity, record_key)
+             SELECT r.row_no, r.kind || '_pid', ${RELATION_WARNING} FROM r WHERE r.target IS NOT NULL AND NOT r.known RETURNING 1)
+           INSERT INTO ${ident(relChanges)} (pid, kind, old, new)
+           SELECT r.pid, r.kind, pr.related_pid, r.target
+           FROM r LEFT JOIN person_relations pr ON pr.pid = r.pid AND pr.kind = r.kind
+           WHERE (r.target IS NULL OR r.known) AND pr.related_pid IS DISTINCT FROM r.target`,
     values: [],
   };
 }
