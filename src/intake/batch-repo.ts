@@ -143,11 +143,17 @@ export function unlockBatchSql(id: number) {
  * power loss): its transaction was rolled back, so it stored nothing; say so on the batch.
  */
 export function sweepInterruptedSql() {
+  // The candidates are picked first (MATERIALIZED), so that the lock is only ever tried for
+  // 'receiving' batches, never for every row of the table.
   return {
-    text: `UPDATE batches SET status = 'failed', finished_at = now(), error_code = 'YPQ_INTAKE_INTERRUPTED',
+    text: `WITH receiving AS MATERIALIZED (SELECT id FROM batches WHERE status = 'receiving')
+           UPDATE batches b SET status = 'failed', finished_at = now(), error_code = 'YPQ_INTAKE_INTERRUPTED',
              error_message = 'the import process ended before it committed; nothing of this batch was stored — send the file again'
-           WHERE status = 'receiving' AND pg_try_advisory_xact_lock(${BATCH_LOCK}, (id % 2147483647)::integer)
-           RETURNING id`,
+           FROM receiving r
+           WHERE b.id = r.id AND pg_try_advisory_xact_lock(${BATCH_LOCK}, (r.id % 2147483647)::integer)
+             -- Re-checked on the row's latest version: a batch that committed meanwhile is left alone.
+             AND b.status = 'receiving'
+           RETURNING b.id`,
     values: [],
   };
 }
