@@ -47,7 +47,8 @@ export async function computeSharing(
     const key = shareKey(b.month, b.agency, b.feed);
     const s = stored.get(key) ?? { records: 0, filled: b.filled.map(() => 0) };
     s.records += b.records;
-    b.filled.forEach((n, i) => (s.filled[i] = (s.filled[i] ?? 0) + n));
+    // bigint[] arrives as strings (only scalar int8 has a number parser).
+    b.filled.forEach((n, i) => (s.filled[i] = (s.filled[i] ?? 0) + Number(n)));
     stored.set(key, s);
   }
   const rows: SharingRowInput[] = base.map((b) => {

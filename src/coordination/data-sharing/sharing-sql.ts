@@ -138,7 +138,7 @@ export interface BatchFieldsRow {
   feed: string;
   fields: string[];
   records: number;
-  filled: number[];
+  filled: (number | string)[];
 }
 
 /** The per-batch counts of the months' committed batches, with the month each belongs to. */
