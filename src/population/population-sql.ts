@@ -157,15 +157,20 @@ export function updatePersonsSql(changes: string): Sql {
   };
 }
 
-/** Persons not yet in the database. ON CONFLICT: a feed may have created the pid meanwhile. */
-export function insertPersonsSql(norm: string, names: string, runId: number): Sql {
-  return {
-    text: `INSERT INTO persons (pid, id_number, id_suspect, name, name_norm, name_pinyin, sex, birth_date, ethnicity,
+/** The good rows as persons rows (sex and status default when blank), with their name forms. */
+function newPersons(norm: string, names: string): string {
+  return `INSERT INTO persons (pid, id_number, id_suspect, name, name_norm, name_pinyin, sex, birth_date, ethnicity,
                                 hukou_division, residence_division, marital_status, phone, status, created_run)
            SELECT n.pid, n.id_number, n.id_suspect, m.name, m.name_norm, m.name_pinyin, coalesce(n.sex, 9), n.birth_date::date,
                   n.ethnicity, n.hukou_division, n.residence_division, n.marital_status, n.phone, coalesce(n.status, 1), $1
            FROM ${ident(norm)} n JOIN ${ident(names)} m ON m.raw = n.name_raw
-           WHERE n.errors IS NULL AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.pid = n.pid)
+           WHERE n.errors IS NULL`;
+}
+
+/** Persons not yet in the database. ON CONFLICT: a feed may have created the pid meanwhile. */
+export function insertPersonsSql(norm: string, names: string, runId: number): Sql {
+  return {
+    text: `${newPersons(norm, names)} AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.pid = n.pid)
            ORDER BY n.pid
            ON CONFLICT (pid) DO NOTHING`,
     values: [runId],
@@ -174,15 +179,7 @@ export function insertPersonsSql(norm: string, names: string, runId: number): Sq
 
 /** The first load into an empty database: no existence checks, no conflict handling, file order. */
 export function insertAllPersonsSql(norm: string, names: string, runId: number): Sql {
-  return {
-    text: `INSERT INTO persons (pid, id_number, id_suspect, name, name_norm, name_pinyin, sex, birth_date, ethnicity,
-                                hukou_division, residence_division, marital_status, phone, status, created_run)
-           SELECT n.pid, n.id_number, n.id_suspect, m.name, m.name_norm, m.name_pinyin, coalesce(n.sex, 9), n.birth_date::date,
-                  n.ethnicity, n.hukou_division, n.residence_division, n.marital_status, n.phone, coalesce(n.status, 1), $1
-           FROM ${ident(norm)} n JOIN ${ident(names)} m ON m.raw = n.name_raw
-           WHERE n.errors IS NULL`,
-    values: [runId],
-  };
+  return { text: newPersons(norm, names), values: [runId] };
 }
 
 // ---------------------------------------------------------------- relations
