@@ -7,7 +7,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY fixtures ./fixtures
-RUN npm run build && cp -r src/db/migrations dist/src/db/migrations
+RUN npm run build && cp -r src/db/migrations dist/src/db/migrations && cp -r src/web/assets dist/src/web/assets
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production YIPANQI_USE_DIST=1 HOST=0.0.0.0 PORT=8080 YIPANQI_DATA_DIR=/data

@@ -4,6 +4,7 @@
 export const ERRORS = {
   YPQ_UNAUTHORIZED: { status: 401, message: 'Missing or invalid bearer token: %s' },
   YPQ_FORBIDDEN: { status: 403, message: 'Not allowed: %s' },
+  YPQ_CSRF: { status: 403, message: 'A page action without a valid anti-forgery token was refused: %s' },
   YPQ_NOT_FOUND: { status: 404, message: '%s not found' },
   YPQ_ROUTE_NOT_FOUND: { status: 404, message: 'Route %s not found' },
   YPQ_BAD_REQUEST: { status: 400, message: 'Bad request: %s' },

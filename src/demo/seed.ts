@@ -10,6 +10,7 @@ import { demoAgencies, demoCounty, generatePopulation, writeAgenciesCsv, writeDi
 import { importPopulation } from '../population/population-import.js';
 import { importAgencies } from '../reference/agencies-import.js';
 import { importDivisions } from '../reference/divisions-import.js';
+import { seedDemoActivity } from './seed-activity.js';
 
 export const DEMO_SEED = 'demo';
 const ACTOR = 'demo-seed';
@@ -38,6 +39,7 @@ export async function seedDemoCounty(pool: pg.Pool, log: Logger, persons: number
       { county: county.code, divisions: d.inserted, agencies: a.inserted, persons: p.inserted, ms: Date.now() - started },
       `demo county ${county.name} (${county.code}) loaded: synthetic data, not real persons`,
     );
+    await seedDemoActivity(pool, log, county, demoAgencies(county));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -20,14 +20,18 @@ import { keyRoutes } from './routes/keys.js';
 import { coordinationRoutes } from './routes/coordination-routes.js';
 import { feedRoutes } from './routes/feeds.js';
 import { batchRoutes } from './routes/batches.js';
+import { webRoutes } from '../web/index.js';
+import { sessionPrincipal } from '../web/session.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
   }
   interface FastifyContextConfig {
-    /** Routes that answer without a token (only /healthz). */
+    /** Routes that answer without a token (/healthz, the login, the web pages' login form and assets). */
     public?: boolean;
+    /** Web pages: authenticated by the session cookie instead of the header (src/web/session.ts). */
+    session?: boolean;
   }
   interface FastifyInstance {
     ctx: AppContext;
@@ -73,7 +77,8 @@ export async function buildApp(ctx: AppContext, extra: RoutePlugin[] = []): Prom
 
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.config?.public) return;
-    req.principal = await authenticate(ctx.keys, req);
+    // Pages take the session cookie and only the cookie; the API takes the header and only the header.
+    req.principal = req.routeOptions.config?.session ? await sessionPrincipal(ctx, req) : await authenticate(ctx.keys, req);
   });
   observeRequests(app);
 
@@ -102,6 +107,7 @@ export async function buildApp(ctx: AppContext, extra: RoutePlugin[] = []): Prom
   for (const plugin of coordinationRoutes) await app.register(plugin);
   await app.register(feedRoutes);
   await app.register(batchRoutes);
+  await app.register(webRoutes);
   for (const plugin of extra) await app.register(plugin);
   // The viewer is registered last so that it documents every route above.
   await app.register(swaggerUi, { routePrefix: '/docs' });
