@@ -156,7 +156,8 @@ describe('intake under kill -9', () => {
       return (await sql(`SELECT 1 FROM batches WHERE agency = $1`, [AGENCY])).length > batchesBefore && b.status === 'committed';
     }, 0, true);
     const committed = await lastBatch();
-    expect(await linkJobs(db.pool, committed.id)).toBe(1);
+    const dbg = await sql(`SELECT b.id, b.status, b.accepted, b.duplicate, j.state, j.data FROM batches b LEFT JOIN pgboss.job j ON j.name = 'link-batch' AND (j.data->>'batchId')::bigint = b.id WHERE b.agency = $1 ORDER BY b.id`, [AGENCY]);
+    expect(await linkJobs(db.pool, committed.id), JSON.stringify({ committed, dbg })).toBe(1);
     const out = await runToEnd(fileB);
     expect(out).toMatch(new RegExp(`0 accepted .* ${expectedB.length} duplicate`));
     expect(await snapshot(AGENCY)).toEqual(expectedB);
