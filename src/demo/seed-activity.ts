@@ -19,6 +19,8 @@ import { computeSupervision } from '../coordination/supervision/supervision-serv
 import { putUnit } from '../coordination/units/unit-service.js';
 import { CLI_ACTOR, createUser } from '../coordination/users/user-service.js';
 import { ingest } from '../intake/ingest.js';
+import { linkBatchRun } from '../matching/link-run.js';
+import { matchSettings } from '../matching/settings.js';
 import type { DemoCounty, FixtureAgency } from '../../fixtures/generator/index.js';
 
 /** The demo password of every demo account: known on purpose, for the demo county only. */
@@ -140,6 +142,27 @@ export async function seedDemoActivity(pool: pg.Pool, log: Logger, county: DemoC
       row.marriage = await send(pool, log, civil.code, 'marriage', `marriage-${day}.csv`, marriages, new Date(at.getTime() + 1_200_000));
     }
     batches.push(row);
+  }
+
+  // Records that name a resident without an ID number: where two residents of the township share
+  // the name, matching cannot decide alone and the record goes to the clerks' review queue.
+  const { rows: namesakes } = await pool.query<{ name: string; town: string }>(
+    `SELECT name, left(residence_division, 9) AS town FROM persons WHERE residence_division LIKE $1 AND status = 1
+     GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY 2, 1 LIMIT 3`,
+    [`${county.code}%`],
+  );
+  const unsure = namesakes.length ? namesakes : movers.slice(6, 8).map((p) => ({ name: p.name, town: (p.residence_division ?? t1.code).slice(0, 9) }));
+  const checkDay = ymd(now);
+  const check = await send(pool, log, housing.code, 'housing', `housing-check-${checkDay}.csv`, csv(
+    ['record_id', 'property_id', 'division', 'address', 'name', 'id_number', 'phone', 'occupancy', 'moved_in', 'moved_out', 'note'],
+    unsure.map((u, i) => [`HC${checkDay.replace(/-/g, '')}${i + 1}`, `F-${300 + i}`, u.town, `新村路${i + 1}号`, u.name, '', '', '租户', checkDay, '', '证件待补']),
+  ), new Date(now.getTime() - 1_800_000));
+  // Link every demo batch now, as the link-batch job would (it finds them done and skips them).
+  for (const id of [...batches.flatMap((b) => [b.prenatal, b.housing, b.marriage]), check]) {
+    if (!id) continue;
+    await linkBatchRun({ pool, log: log.child({ demo: true }, { level: 'warn' }), settings: matchSettings(cfg) }, id, { actor: 'demo-seed' }).catch((err) =>
+      log.warn({ err, batchId: id }, 'demo batch not linked'),
+    );
   }
 
   // Cases, as the rules would raise them for these records: some old and overdue, some new.

@@ -11,8 +11,8 @@ function fmt(lang: Lang, kind: 'date' | 'datetime' | 'month'): Intl.DateTimeForm
   if (!f) {
     const opts: Intl.DateTimeFormatOptions =
       kind === 'month' ? { year: 'numeric', month: 'long', timeZone: TZ }
-      : kind === 'date' ? { year: 'numeric', month: lang === 'zh' ? 'long' : '2-digit', day: '2-digit', timeZone: TZ }
-      : { year: 'numeric', month: lang === 'zh' ? 'long' : '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TZ };
+      : kind === 'date' ? { year: 'numeric', month: lang === 'zh' ? 'long' : '2-digit', day: lang === 'zh' ? 'numeric' : '2-digit', timeZone: TZ }
+      : { year: 'numeric', month: lang === 'zh' ? 'long' : '2-digit', day: lang === 'zh' ? 'numeric' : '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TZ };
     f = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-CA', opts);
     cache.set(key, f);
   }

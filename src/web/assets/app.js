@@ -10,6 +10,10 @@
     if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
     var key = e.key.toLowerCase();
     var target = document.querySelector('[data-shortcut="' + key + '"]');
+    if (!target) {
+      var alias = document.querySelector('[data-shortcut-alias="' + key + '"]');
+      if (alias) target = document.querySelector('[data-shortcut="' + alias.getAttribute('data-for') + '"]');
+    }
     if (!target) return;
     e.preventDefault();
     if (target.tagName === 'A') target.click();
