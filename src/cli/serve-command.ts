@@ -5,6 +5,7 @@ import { loadKeyRing } from '../auth/keys.js';
 import { buildApp } from '../gateway/app.js';
 import { startBoss } from '../jobs/boss.js';
 import { seedDemoCounty } from '../demo/seed.js';
+import { demoAccountBanner } from '../demo/seed-activity.js';
 import { startCaseJobs } from '../cases/case-jobs.js';
 import { startNotifyWorker } from '../notify/notify-worker.js';
 import { startCoordinationJobs } from '../coordination/jobs.js';
@@ -52,6 +53,8 @@ export function serveCommand(): Command {
       log.info({ address, ms: Date.now() - started }, 'gateway ready');
       process.stderr.write(
         `\nyipanqi is listening on ${address}\n` +
+          `  web pages: ${address}/ui/\n` +
+          (cfg.demoData ? await demoAccountBanner(db.pool) : '') +
           `  health:  ${address}/healthz\n  API docs: ${address}/docs (needs a token: npx yipanqi token --role admin --unit 00)\n\n`,
       );
     });

@@ -250,3 +250,16 @@ function monthKeyOf(d: Date): string {
   const bj = new Date(d.getTime() + 8 * 3_600_000);
   return `${bj.getUTCFullYear()}-${String(bj.getUTCMonth() + 1).padStart(2, '0')}`;
 }
+
+const DEMO_USERNAMES = ['demo-county', 'demo-town', 'demo-town2', 'demo-hospital', 'demo-admin'];
+
+/** Lines naming the demo accounts that exist and are active, for the start banner. */
+export async function demoAccountBanner(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ username: string; role: string; unit: string; display_name: string }>(
+    'SELECT username, role, unit, display_name FROM users WHERE username = ANY ($1) AND active ORDER BY array_position($1, username)',
+    [DEMO_USERNAMES],
+  );
+  if (!rows.length) return '';
+  return `  demo accounts (password ${DEMO_PASSWORD}; demo county only — disable them with \`yipanqi users disable NAME\`):\n` +
+    rows.map((r) => `    ${r.username.padEnd(14)} ${r.role.padEnd(9)} ${r.unit.padEnd(10)} ${r.display_name}`).join('\n') + '\n';
+}
