@@ -1,5 +1,6 @@
 // POST /v1/feeds/{feed} end to end on real PostgreSQL: status codes, counts, batch reads and
 // rejects (JSON and CSV), and every way a push is turned away.
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { HOSPITAL, HOUSING_AGENCY, POLICE, linkJobs, seedAgencies, storedRecords } from '../fixtures/intake/agencies.js';
@@ -123,6 +124,18 @@ describe('HTTP push of a feed batch', () => {
 
     const big = Buffer.concat([csv, Buffer.alloc(5 * 1024 * 1024, 0x20)]);
     expect((await post('/v1/feeds/housing', auth(housing), big)).json()).toMatchObject({ statusCode: 413, code: 'YPQ_PAYLOAD_TOO_LARGE' });
+
+    // Without a Content-Length the limit holds on the stream itself; the batch is marked failed.
+    const chunks = (function* () {
+      yield csv;
+      for (let i = 0; i < 80; i++) yield Buffer.alloc(64 * 1024, 0x20);
+    })();
+    const streamed = await t.app.inject({
+      method: 'POST', url: '/v1/feeds/housing', headers: { ...auth(housing), 'content-type': 'text/csv', 'transfer-encoding': 'chunked' }, payload: Readable.from(chunks),
+    });
+    expect(streamed.json()).toMatchObject({ statusCode: 413, code: 'YPQ_PAYLOAD_TOO_LARGE' });
+    const last = (await t.db.pool.query(`SELECT status, error_code FROM batches ORDER BY id DESC LIMIT 1`)).rows[0];
+    expect(last).toEqual({ status: 'failed', error_code: 'YPQ_PAYLOAD_TOO_LARGE' });
 
     const plain = await post('/v1/feeds/housing', { ...auth(housing), 'content-type': 'text/plain' });
     expect(plain.statusCode).toBe(415);
