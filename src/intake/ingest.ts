@@ -177,8 +177,10 @@ async function runBatch(
         .query(finishBatchSql(batchId, { status: 'failed', counts, bytes: input.bytes, sha256: null, error: { code: e.code, message: e.message } }))
         .then(() => (healthy = true), () => undefined);
     }
-    // The sender's fault (an aborted or oversized upload) is a warning; ours is an error.
-    deps.log[e.statusCode < 500 ? 'warn' : 'error']({ err: e, batchId, feed: req.feed, agency: req.agency }, 'batch failed');
+    // The sender's fault (an aborted or oversized upload) is a warning; ours is an error. Only
+    // code, message and stack: a database error's detail can quote a record (personal data).
+    const err = { type: e.code, message: e.message, stack: e.stack };
+    deps.log[e.statusCode < 500 ? 'warn' : 'error']({ err, batchId, feed: req.feed, agency: req.agency }, 'batch failed');
     throw e;
   } finally {
     lookup?.release();
