@@ -179,8 +179,8 @@ async function runBatch(
     }
     // The sender's fault (an aborted or oversized upload) is a warning; ours is an error. Only
     // code, message and stack: a database error's detail can quote a record (personal data).
-    const err = { type: e.code, message: e.message, stack: e.stack };
-    deps.log[e.statusCode < 500 ? 'warn' : 'error']({ err, batchId, feed: req.feed, agency: req.agency }, 'batch failed');
+    const safe = { type: e.code, message: e.message, stack: e.stack };
+    deps.log[e.statusCode < 500 ? 'warn' : 'error']({ err: safe, batchId, feed: req.feed, agency: req.agency }, 'batch failed');
     throw e;
   } finally {
     lookup?.release();
