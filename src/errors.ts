@@ -27,6 +27,8 @@ export const ERRORS = {
   YPQ_LOGIN_FAILED: { status: 401, message: 'Login failed: %s' },
   YPQ_LOGIN_LOCKED: { status: 423, message: 'The account is locked until %s after repeated failed logins' },
   YPQ_PASSWORD_POLICY: { status: 400, message: 'The password does not meet the policy: %s' },
+  YPQ_REVIEW_STATE: { status: 409, message: 'Review item %s is %s' },
+  YPQ_LINK_REFUSED: { status: 409, message: 'Cannot link to %s: %s' },
   YPQ_DB_UNAVAILABLE: { status: 503, message: 'The database is not answering: %s' },
   YPQ_DB_ERROR: { status: 500, message: 'Database error: %s' },
   YPQ_INTERNAL: { status: 500, message: 'Internal error: %s' },

@@ -79,6 +79,8 @@ describe('linking each feed kind on PostgreSQL', () => {
         father_name: '张伟', father_id_number: ids.zhangwei, birth_division: '430102001001' },
       { record_id: 'O2', birth_time: '2024/4/2 23:05', child_name: '李小美', child_sex: '女', mother_name: '李娜', mother_id_number: ids.lina,
         birth_division: '430102001' },
+      { record_id: 'O3', birth_time: '2024-05-06 10:00', child_name: '未取名', child_sex: 2, mother_name: '王芳', mother_id_number: ids.wangfang,
+        birth_division: '430102' },
     ]);
     await link(db.pool, batch);
     const r = await results(db.pool, batch);
@@ -93,6 +95,9 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(child).toMatchObject({ name: '李小美', sex: 2, birth_date: '2024-04-02', residence_division: '430102001002', mother_pid: 'P3', father_pid: null, status: 1 });
     const history = await db.pool.query('SELECT actor, source FROM person_history WHERE pid = $1', [newborn.created_pid]);
     expect(history.rows[0]).toEqual({ actor: `link:${batch}`, source: 'birth:FC-HOSPITAL:O2#child' });
+    // Not yet named: a person all the same, with its mother and father, living where they live.
+    const unnamed = await person(db.pool, r.get('O3/child')!.created_pid!);
+    expect(unnamed).toMatchObject({ name: '', birth_date: '2024-05-06', sex: 2, mother_pid: 'P1', father_pid: null, residence_division: '430102001001' });
   });
 
   it('household: a legacy 15-digit ID moves out, a death widows the spouse, a correction renames, a migrant is registered', async () => {
@@ -105,6 +110,8 @@ describe('linking each feed kind on PostgreSQL', () => {
         hukouDivision: '430102001002', previous: { idNumber: ids.lina, name: '李娜' } },
       { id: 'E4', type: 'move_in', date: '2024-03-06', person: { idNumber: idNumber('430522', '1988-11-20', 17), name: '周杰', sex: 1, birthDate: '1988-11-20' },
         fromDivision: '430522', toDivision: '430102001001' },
+      // The police register the hospital's unnamed newborn of O3 with its name.
+      { id: 'E5', type: '出生登记', date: '2024-05-20', person: { name: '张小红', sex: '女', birthDate: '2024-05-06' }, hukouDivision: '430102001001' },
     ]);
     await link(db.pool, batch);
     const r = await results(db.pool, batch);
@@ -119,6 +126,10 @@ describe('linking each feed kind on PostgreSQL', () => {
     const migrant = r.get('E4/subject')!;
     expect(migrant.status).toBe('new');
     expect(await person(db.pool, migrant.created_pid!)).toMatchObject({ name: '周杰', hukou_division: '430102001001', status: 1 });
+    const registered = r.get('E5/subject')!;
+    const o3 = (await db.pool.query(`SELECT pid FROM link_created_persons WHERE record_id = 'O3' AND role = 'child'`)).rows[0].pid;
+    expect(registered).toMatchObject({ status: 'linked', pid: o3 });
+    expect(await person(db.pool, registered.pid!)).toMatchObject({ name: '张小红', name_pinyin: 'zhangxiaohong', hukou_division: '430102001001', mother_pid: 'P1' });
   });
 
   it('marriage: spouses both ways, a divorce unlinks them, two valid different ID numbers never link', async () => {

@@ -11,6 +11,8 @@ import { AppError } from '../errors.js';
 import { rejectsSql, type RejectRow } from '../intake/batch-repo.js';
 import { cliActor, ingest } from '../intake/ingest.js';
 import type { BatchResult } from '../intake/types.js';
+import { linkBatchRun, type LinkRunResult } from '../matching/link-run.js';
+import { matchSettings } from '../matching/settings.js';
 import { CliError, withDatabase } from './context.js';
 
 const SHOWN_REJECTS = 10;
@@ -19,6 +21,7 @@ interface ImportOptions {
   feed: FeedKind;
   agency: string;
   format?: FeedFormat;
+  link?: boolean;
 }
 
 export function feedCommand(): Command {
@@ -29,17 +32,20 @@ export function feedCommand(): Command {
     .addOption(new Option('--feed <kind>', 'the feed').choices([...FEED_KINDS]).makeOptionMandatory())
     .requiredOption('--agency <code>', 'the sending agency\'s code (it must be registered for the feed)')
     .addOption(new Option('--format <format>', 'the files\' format (default: from the extension, else from the content)').choices(['csv', 'json', 'xml']))
+    .option('--no-link', 'leave linking to the background job of `yipanqi serve`')
     .argument('<files...>', 'the files to import')
     .action(async (files: string[], o: ImportOptions) => {
       const missing = files.filter((f) => !fs.existsSync(f) || !fs.statSync(f).isFile());
       if (missing.length) throw new CliError(`file${missing.length > 1 ? 's' : ''} not found: ${missing.join(', ')}`);
       let failed = 0;
-      await withDatabase(async ({ db, log }) => {
+      await withDatabase(async ({ db, log, cfg }) => {
         for (const file of files) {
           const r = await importFile(db.pool, log, file, o);
           process.stdout.write(summary(file, r));
           if (r.status === 'failed') failed++;
           if (r.counts.rejected) process.stdout.write(await rejectList(db.pool, o.agency, r));
+          // Then link and apply it here (the queued job finds it linked and does nothing).
+          if (r.status === 'committed' && o.link !== false) process.stdout.write(linkSummary(await linkBatchRun({ pool: db.pool, log, settings: matchSettings(cfg) }, r.batchId)));
         }
       });
       if (failed) throw new CliError(`${failed} of ${files.length} file${files.length > 1 ? 's' : ''} could not be read (see above); nothing of ${failed > 1 ? 'them' : 'it'} was stored`);
@@ -91,6 +97,11 @@ function summary(file: string, r: BatchResult): string {
   }
   return `${file}: batch ${r.batchId} committed — ${c.accepted} accepted (${c.superseded} superseded an earlier version), ` +
     `${c.rejected} rejected, ${c.duplicate} duplicate, of ${c.received} records\n`;
+}
+
+function linkSummary(r: LinkRunResult): string {
+  if (r.skipped) return `  linking: ${r.skipped}\n`;
+  return `  linked: ${r.persons} persons — ${r.linked} linked, ${r.review} to review, ${r.new} new (${r.created} persons created)\n`;
 }
 
 async function rejectList(pool: pg.Pool, agency: string, r: BatchResult): Promise<string> {

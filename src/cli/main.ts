@@ -9,6 +9,7 @@ import { referenceCommands } from './reference-commands.js';
 import { auditCommand } from './audit-command.js';
 import { usersCommand } from '../coordination/users/users-command.js';
 import { feedCommand } from './feed-command.js';
+import { linksCommand } from './links-command.js';
 
 const program = new Command('yipanqi')
   .description('Inter-agency data-exchange gateway for population-information platforms')
@@ -23,6 +24,7 @@ for (const c of referenceCommands()) program.addCommand(c);
 program.addCommand(auditCommand());
 program.addCommand(usersCommand());
 program.addCommand(feedCommand());
+program.addCommand(linksCommand());
 
 try {
   await program.parseAsync(process.argv);

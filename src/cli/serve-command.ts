@@ -7,6 +7,8 @@ import { startBoss } from '../jobs/boss.js';
 import { seedDemoCounty } from '../demo/seed.js';
 import { demoAccountBanner } from '../demo/seed-activity.js';
 import { startCaseJobs } from '../cases/case-jobs.js';
+import { startLinkWorker } from '../matching/link-job.js';
+import { matchSettings } from '../matching/settings.js';
 import { startNotifyWorker } from '../notify/notify-worker.js';
 import { startCoordinationJobs } from '../coordination/jobs.js';
 import { startSftpPolling } from '../intake/sftp/poll-job.js';
@@ -31,6 +33,8 @@ export function serveCommand(): Command {
       if (cfg.demoData) await seedDemoCounty(db.pool, log, cfg.demoPersons);
       const app = await buildApp({ cfg, pool: db.pool, keys, log });
       await startCaseJobs(boss, { pool: db.pool, cfg, log });
+      // Committed batches are linked and applied as they arrive (the job intake enqueues).
+      const linker = await startLinkWorker(boss, { pool: db.pool, log, settings: matchSettings(cfg) }, { jobPollIntervalMs: cfg.jobPollIntervalMs });
       const notifier = await startNotifyWorker(boss, { pool: db.pool, cfg, keys, log });
       await startCoordinationJobs(boss, { pool: db.pool, cfg, keys, log });
 
@@ -40,6 +44,7 @@ export function serveCommand(): Command {
         log.info({ signal }, 'stopping');
         await app.close().catch((err) => log.error({ err }, 'HTTP close failed'));
         notifier.stop();
+        await linker.stop().catch((err) => log.error({ err }, 'link worker stop failed'));
         await sftp.stop().catch((err) => log.error({ err }, 'SFTP polling stop failed'));
         await boss.stop({ graceful: true, timeout: 10_000 }).catch((err) => log.error({ err }, 'job queue stop failed'));
         await db.close();

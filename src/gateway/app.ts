@@ -20,6 +20,8 @@ import { keyRoutes } from './routes/keys.js';
 import { coordinationRoutes } from './routes/coordination-routes.js';
 import { feedRoutes } from './routes/feeds.js';
 import { batchRoutes } from './routes/batches.js';
+import { linkRoutes } from './routes/links.js';
+import { reviewRoutes } from './routes/review.js';
 import { webRoutes } from '../web/index.js';
 import { sessionPrincipal } from '../web/session.js';
 
@@ -107,6 +109,8 @@ export async function buildApp(ctx: AppContext, extra: RoutePlugin[] = []): Prom
   for (const plugin of coordinationRoutes) await app.register(plugin);
   await app.register(feedRoutes);
   await app.register(batchRoutes);
+  await app.register(linkRoutes);
+  await app.register(reviewRoutes);
   await app.register(webRoutes);
   for (const plugin of extra) await app.register(plugin);
   // The viewer is registered last so that it documents every route above.

@@ -1,13 +1,24 @@
-// Newborns on birth certificates are decided within their family, not among all babies born that
-// day: a child often has no name yet, and two babies born on the same day in the same county
-// look alike to any field comparison. When the certificate's mother is linked, the child is
-// the mother's child born that day (registered earlier by the police, say) or a new person.
+// Decisions within the family, where the record itself says how its persons are related:
+// - newborns on birth certificates, not among all babies born that day: a child often has no
+//   name yet, and two babies born on the same day in the same county look alike to any field
+//   comparison. When the certificate's mother is linked, the child is the mother's child born
+//   that day (registered earlier by the police, say) or a new person;
+// - a father without an ID number (or with a mistyped one) is the linked mother's registered
+//   spouse when the names agree; so is the other party of a divorce, annulment or reissued
+//   certificate. Only doubtful decisions are settled this way, never a link overruled;
+// - a household birth registration is the newborn a hospital reported: the birth certificate
+//   rarely names the child, so the person created from it has no name to be found by, and is
+//   looked for among the children created from certificates, born that day in that county.
 import type pg from 'pg';
 import type { Thresholds } from './decide.js';
 import type { Model } from './fellegi-sunter.js';
 import { linkRecord } from './link-batch.js';
 import { withRule, type LinkDecision } from './link-decision.js';
 import { compareNames, NAME_DIFFERS } from './name-similarity.js';
+import { compareIds, ID_DIFFERS } from './id-compare.js';
+import { compareDates, DATE_DIFFERS } from './date-compare.js';
+import type { HouseholdRecord, MarriageRecord } from '../adapters/index.js';
+import { compareDivisions, DIVISION_VILLAGE } from './division-compare.js';
 import { preparePerson, type PersonMatchRow } from './record.js';
 import type { SourceRecord, StagedPerson } from './stage-records.js';
 import type { Sql } from './sql/sql.js';
@@ -76,5 +87,109 @@ export async function decideChildren(
     decisions[i] = candidates.length === 1
       ? withRule(d, 'linked', 'child-of-linked-mother', candidates[0].pid)
       : withRule(d, 'review', 'child-of-linked-mother');
+  }
+}
+
+export function spousesOfSql(i: number[], anchors: string[]): Sql {
+  return {
+    text: `SELECT c.i, p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
+           FROM unnest($1::integer[], $2::text[]) AS c (i, anchor)
+           JOIN person_relations r ON r.pid = c.anchor AND r.kind = 'spouse'
+           JOIN persons p ON p.pid = r.related_pid
+           ORDER BY c.i`,
+    values: [i, anchors],
+  };
+}
+
+const MARRIAGE_ENDS = new Set(['divorce', 'annulment', 'reissue']);
+
+/** Settles doubtful fathers and parties of a marriage's end as the linked partner's registered spouse. */
+export async function decideSpouses(
+  client: pg.PoolClient,
+  records: readonly SourceRecord[],
+  staged: readonly StagedPerson[],
+  decisions: LinkDecision[],
+  model: Model,
+  thresholds: Thresholds,
+): Promise<void> {
+  const byRecordRole = new Map<string, number>();
+  staged.forEach((s, i) => byRecordRole.set(`${s.rec}/${s.role}`, i));
+  const is: number[] = [], anchors: string[] = [];
+  const rules = new Map<number, 'spouse-of-linked-mother' | 'spouse-of-linked-party'>();
+  staged.forEach((s, i) => {
+    if (decisions[i].status === 'linked') return;
+    const r = records[s.rec];
+    let anchorRole: string | null = null;
+    if (r.feed === 'birth' && s.role === 'father') anchorRole = 'mother';
+    else if (r.feed === 'marriage' && MARRIAGE_ENDS.has((r.record as MarriageRecord).kind)) anchorRole = s.role === 'party1' ? 'party2' : 'party1';
+    const a = anchorRole === null ? undefined : byRecordRole.get(`${s.rec}/${anchorRole}`);
+    const anchor = a === undefined ? null : decisions[a];
+    if (anchor?.status !== 'linked' || !anchor.pid) return;
+    is.push(i);
+    anchors.push(anchor.pid);
+    rules.set(i, r.feed === 'birth' ? 'spouse-of-linked-mother' : 'spouse-of-linked-party');
+  });
+  if (!is.length) return;
+  const { rows } = await client.query<PersonMatchRow & { i: number; pid: string }>(spousesOfSql(is, anchors));
+  for (const row of rows) {
+    const i = row.i;
+    const me = staged[i].prepared;
+    const spouse = preparePerson(row);
+    // The record must name him (or her), and nothing it states may contradict the register.
+    if (!me.name || !spouse.name || compareNames(me.name, spouse.name) === NAME_DIFFERS) continue;
+    if (me.sex && spouse.sex && me.sex !== spouse.sex) continue;
+    if (compareIds(me.id, spouse.id) === ID_DIFFERS || compareDates(me.birth, spouse.birth) === DATE_DIFFERS) continue;
+    const d = linkRecord(model, me, [{ pid: row.pid, person: spouse }], { thresholds });
+    decisions[i] = withRule(d, 'linked', rules.get(i)!, row.pid);
+  }
+}
+
+export function createdNewbornsSql(i: number[], births: string[], counties: string[]): Sql {
+  return {
+    text: `SELECT c.i, p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
+           FROM unnest($1::integer[], $2::date[], $3::text[]) AS c (i, birth, county)
+           JOIN persons p ON p.birth_date = c.birth AND left(p.residence_division, 6) = c.county
+           JOIN link_created_persons lc ON lc.pid = p.pid AND lc.feed = 'birth' AND lc.role = 'child'
+           ORDER BY c.i, p.pid`,
+    values: [i, births, counties],
+  };
+}
+
+/** Settles doubtful household birth registrations against the newborns created from birth certificates. */
+export async function decideNewbornRegistrations(
+  client: pg.PoolClient,
+  records: readonly SourceRecord[],
+  staged: readonly StagedPerson[],
+  decisions: LinkDecision[],
+  model: Model,
+  thresholds: Thresholds,
+): Promise<void> {
+  const is: number[] = [], births: string[] = [], counties: string[] = [];
+  staged.forEach((s, i) => {
+    const r = records[s.rec];
+    if (r.feed !== 'household' || (r.record as HouseholdRecord).type !== 'birth' || decisions[i].status === 'linked') return;
+    const county = s.prepared.divisions.find((d) => d.length >= 6)?.slice(0, 6);
+    if (!s.prepared.birth || !county) return;
+    is.push(i);
+    births.push(isoOf(s.prepared.birth));
+    counties.push(county);
+  });
+  if (!is.length) return;
+  const found = new Map<number, { pid: string; row: PersonMatchRow }[]>();
+  for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(createdNewbornsSql(is, births, counties))).rows) {
+    found.set(r.i, [...(found.get(r.i) ?? []), { pid: r.pid, row: r }]);
+  }
+  for (const i of is) {
+    const me = staged[i].prepared;
+    const eligible = (found.get(i) ?? [])
+      .map((c) => ({ pid: c.pid, person: preparePerson(c.row) }))
+      .filter((c) => !(me.sex && c.person.sex && me.sex !== c.person.sex))
+      .filter((c) => !(me.name && c.person.name && compareNames(me.name, c.person.name) === NAME_DIFFERS))
+      .filter((c) => compareIds(me.id, c.person.id) !== ID_DIFFERS);
+    if (!eligible.length) continue;
+    const here = eligible.filter((c) => compareDivisions(me.divisions, c.person.divisions, me.divisionNumbers, c.person.divisionNumbers) === DIVISION_VILLAGE);
+    const one = here.length === 1 ? here[0] : eligible.length === 1 ? eligible[0] : null;
+    const d = linkRecord(model, me, eligible, { thresholds });
+    decisions[i] = one ? withRule(d, 'linked', 'newborn-registration', one.pid) : withRule(d, 'review', 'newborn-registration');
   }
 }

@@ -8,6 +8,12 @@ export type LinkRule =
   | 'child-of-linked-mother'
   /** The model chose a person who is not a child of the certificate's linked mother. */
   | 'not-a-child-of-linked-mother'
+  /** A father on a birth certificate: the registered spouse of the linked mother, with his name. */
+  | 'spouse-of-linked-mother'
+  /** A party to a divorce (annulment, reissue): the registered spouse of the other, linked party. */
+  | 'spouse-of-linked-party'
+  /** The police register a newborn: the one child a hospital reported born that day, of that sex, there. */
+  | 'newborn-registration'
   /** A clerk decided (review). */
   | 'clerk'
   /** A relink changed a decision whose event had already changed the population database. */

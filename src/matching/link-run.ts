@@ -5,10 +5,10 @@
 // are candidates for the next.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { FeedKind } from '../adapters/index.js';
+import type { FeedKind, PersonRole } from '../adapters/index.js';
 import { copyEscape } from '../intake/copy-text.js';
-import { applyDecisions, type ApplyItem } from './apply/apply-decisions.js';
-import { decideChildren } from './family-pass.js';
+import { carryOut, planApply, type ApplyItem } from './apply/apply-decisions.js';
+import { decideChildren, decideNewbornRegistrations, decideSpouses } from './family-pass.js';
 import type { Model } from './fellegi-sunter.js';
 import type { LinkDecision } from './link-decision.js';
 import { copyLines, linkStaged, type LinkSettings } from './link-staged.js';
@@ -48,10 +48,12 @@ interface RecordRow {
   batch_id: number;
   record: unknown;
   agency_division: string | null;
+  raw_ids?: Partial<Record<PersonRole, string | null>>;
 }
 
 export const toSourceRecord = (r: RecordRow): SourceRecord => ({
   agency: r.agency, feed: r.feed, recordId: r.record_id, version: r.version, batchId: r.batch_id, record: r.record, agencyDivision: r.agency_division,
+  rawIds: r.raw_ids,
 });
 
 /** Recounts name frequencies when none were counted or the population has grown or shrunk since. */
@@ -72,17 +74,21 @@ export async function tuneLinkTransaction(client: pg.PoolClient): Promise<void> 
   await client.query("SET LOCAL jit = off; SET LOCAL work_mem = '128MB'");
 }
 
+/** One line of the COPY into link_results; `applied`: its event is carried out in the same transaction. */
 export function resultLine(
   r: SourceRecord,
   s: StagedPerson,
   d: LinkDecision,
   runId: number,
   modelId: string,
+  applied: boolean,
+  createdPid: string | null,
 ): string {
   const e = (x: string | null) => (x === null ? '\\N' : copyEscape(x));
   const explanation = JSON.stringify(d.explanation).replace(/\\/g, '\\\\');
+  // 'now' is the transaction's start as timestamptz input: the moment the batch was applied.
   return `${e(r.agency)}\t${r.feed}\t${e(r.recordId)}\t${r.version}\t${s.role}\t${r.batchId}\t${runId}\t${e(s.division)}\t${d.status}\t` +
-    `${e(d.pid)}\t${d.score}\t${d.matchWeight ?? '\\N'}\t${d.rule}\t${explanation}\t${e(modelId)}\n`;
+    `${e(d.pid)}\t${d.score}\t${d.matchWeight ?? '\\N'}\t${d.rule}\t${explanation}\t${e(modelId)}\t${applied ? 'now' : '\\N'}\t${e(createdPid)}\n`;
 }
 
 export function countDecisions(decisions: readonly LinkDecision[]): Pick<RunCounts, 'linked' | 'review' | 'new'> {
@@ -104,7 +110,9 @@ export async function decideStaged(
   const linked = await linkStaged(client, staged, model, settings, { ...o, populationSize: population });
   const decisions = linked.decisions as LinkDecision[];
   const t = performance.now();
+  await decideSpouses(client, records, staged, decisions, model, settings.thresholds);
   await decideChildren(client, records, staged, decisions, model, settings.thresholds);
+  await decideNewbornRegistrations(client, records, staged, decisions, model, settings.thresholds);
   linked.timings.family = Math.round(performance.now() - t);
   return { decisions, pairs: linked.pairs, timings: linked.timings };
 }
@@ -138,20 +146,29 @@ export async function linkBatchRun(deps: LinkDeps, batchId: number, o: { actor?:
     const { decisions, pairs, timings: linkTimings } = await decideStaged(client, records, staged, model, deps.settings, o);
     Object.assign(timings, linkTimings);
 
-    t = performance.now();
-    await copyLines(client, copyResultsSql(), staged.map((s, i) => resultLine(records[s.rec], s, decisions[i], runId, model.id)));
-    timings.store = Math.round(performance.now() - t);
-
+    // Everything but review is applied in this transaction: plan the effects (and the pids of the
+    // persons to create) first, so that the decisions are stored already marked applied.
     t = performance.now();
     const items: ApplyItem[] = [];
+    const itemOf = new Int32Array(staged.length).fill(-1);
     staged.forEach((s, i) => {
       const d = decisions[i];
       if (d.status === 'review') return;
       const r = records[s.rec];
+      itemOf[i] = items.length;
       items.push({ agency: r.agency, feed: r.feed, recordId: r.recordId, version: r.version, role: s.role, status: d.status, pid: d.pid, record: r.record });
     });
-    const applied = await applyDecisions(client, items, actor);
+    const plan = await planApply(client, items);
     timings.apply = Math.round(performance.now() - t);
+
+    t = performance.now();
+    await copyLines(client, copyResultsSql(), staged.map((s, i) =>
+      resultLine(records[s.rec], s, decisions[i], runId, model.id, itemOf[i] >= 0, itemOf[i] >= 0 ? plan.createdPid[itemOf[i]] : null)));
+    timings.store = Math.round(performance.now() - t);
+
+    t = performance.now();
+    const applied = await carryOut(client, plan, actor, { markResults: false });
+    timings.apply += Math.round(performance.now() - t);
 
     const counts: RunCounts = { persons: staged.length, ...countDecisions(decisions), changed: 0, pairs };
     timings.total = Math.round(performance.now() - started);

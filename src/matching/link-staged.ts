@@ -12,8 +12,8 @@ import { linkBatch } from './link-batch.js';
 import { preparePerson, type PersonMatchRow, type PreparedRecord } from './record.js';
 import { repairLines, stageLine, type StagedPerson } from './stage-records.js';
 import {
-  analyzeStageSql, anySuspectPersonsSql, candidateRowsSql, candidatesSql, copyRepairsSql, copyStageSql, createStageSql, exactIdFloorSql,
-  fuzzyPairsSql, idPairsSql, pairRowsSql, settleExactSql, suspectPersonPairsSql,
+  analyzeStageSql, anySuspectPersonsSql, copyRepairsSql, copyStageSql, createCandidatesSql, createStageSql, exactIdFloorSql,
+  fuzzyPairsSql, idPairsSql, markRound2Sql, newCandidatesSql, pairRowsSql, settleExactSql, suspectPersonPairsSql,
 } from './sql/blocking-sql.js';
 import { frequenciesOfSql } from './sql/frequency-sql.js';
 import type { Sql } from './sql/sql.js';
@@ -92,6 +92,52 @@ async function frequenciesFor(client: pg.PoolClient, staged: readonly StagedPers
   return { name: (n) => byName.get(n), pinyin: (p) => byPinyin.get(p) };
 }
 
+/** The candidate persons fetched so far, by index (pids[j], rows[j], prepared[j]). */
+async function fetchNewCandidates(client: pg.PoolClient, c: Candidates): Promise<void> {
+  const { rows } = await client.query<unknown[]>({ text: newCandidatesSql(c.pids.length).text, values: [c.pids.length], rowMode: 'array' });
+  for (const r of rows) {
+    const row: PersonMatchRow = {
+      id_number: r[1] as string | null, name: r[2] as string, name_norm: r[3] as string, name_pinyin: r[4] as string,
+      sex: r[5] as number, birth_date: r[6] as string | null, hukou_division: r[7] as string | null,
+      residence_division: r[8] as string | null, phone: r[9] as string | null,
+    };
+    c.pids.push(r[0] as string);
+    c.rows.push(row);
+    c.prepared.push(preparePerson(row));
+  }
+}
+
+/** Scores the given staged persons (all when `only` is absent) against their pairs; returns one decision each. */
+async function score(
+  client: pg.PoolClient,
+  staged: readonly StagedPerson[],
+  c: Candidates,
+  model: Model,
+  settings: LinkSettings,
+  opts: LinkOptions,
+  frequencies: TermFrequencies,
+  only?: number[],
+): Promise<{ decisions: Decision[]; pairs: number }> {
+  const pairRows = await client.query<[number, number]>({ ...pairRowsSql(only), rowMode: 'array' });
+  const local = only ? new Map(only.map((i, k) => [i, k])) : null;
+  const pairRecord = new Uint32Array(pairRows.rows.length);
+  const pairPerson = new Uint32Array(pairRows.rows.length);
+  let n = 0;
+  for (const [i, j] of pairRows.rows) {
+    if (opts.exclude?.get(i) === c.pids[j]) continue;
+    pairRecord[n] = local ? local.get(i)! : i;
+    pairPerson[n] = j;
+    n++;
+  }
+  const records = only ? only.map((i) => staged[i].prepared) : staged.map((s) => s.prepared);
+  const decisions = linkBatch(
+    model,
+    { records, persons: c.prepared, personPids: c.pids, pairRecord: pairRecord.subarray(0, n), pairPerson: pairPerson.subarray(0, n), frequencies },
+    settings.thresholds,
+  );
+  return { decisions, pairs: n };
+}
+
 export async function linkStaged(
   client: pg.PoolClient,
   staged: readonly StagedPerson[],
@@ -103,7 +149,7 @@ export async function linkStaged(
   let t = performance.now();
   const lap = (name: string) => {
     const now = performance.now();
-    timings[name] = Math.round(now - t);
+    timings[name] = (timings[name] ?? 0) + Math.round(now - t);
     t = now;
   };
 
@@ -117,55 +163,38 @@ export async function linkStaged(
     lap('floorExactId');
   }
 
+  // Round 1: ID numbers, then the exact keys for whoever an ID did not settle.
   await client.query(idPairsSql(settings.blockCap));
   if ((await client.query<{ any: boolean }>(anySuspectPersonsSql())).rows[0].any) await client.query(suspectPersonPairsSql());
   await client.query(settleExactSql());
   lap('blockId');
-  await client.query(fuzzyPairsSql(settings.blockCap));
+  await client.query(fuzzyPairsSql(settings.blockCap, 1));
   lap('blockFuzzy');
-
-  await client.query(candidatesSql());
-  const persons = await client.query<unknown[]>({ text: candidateRowsSql().text, rowMode: 'array' });
-  const pairRows = await client.query<[number, number]>({ text: pairRowsSql().text, rowMode: 'array' });
-  lap('fetch');
-
-  const pids: string[] = new Array(persons.rows.length);
-  const rows: PersonMatchRow[] = new Array(persons.rows.length);
-  const prepared: PreparedRecord[] = new Array(persons.rows.length);
-  persons.rows.forEach((r, j) => {
-    const row: PersonMatchRow = {
-      id_number: r[1] as string | null, name: r[2] as string, name_norm: r[3] as string, name_pinyin: r[4] as string,
-      sex: r[5] as number, birth_date: r[6] as string | null, hukou_division: r[7] as string | null,
-      residence_division: r[8] as string | null, phone: r[9] as string | null,
-    };
-    pids[j] = r[0] as string;
-    rows[j] = row;
-    prepared[j] = preparePerson(row);
-  });
-  const pairRecord = new Uint32Array(pairRows.rows.length);
-  const pairPerson = new Uint32Array(pairRows.rows.length);
-  let n = 0;
-  for (const [i, j] of pairRows.rows) {
-    if (opts.exclude?.get(i) === pids[j]) continue;
-    pairRecord[n] = i;
-    pairPerson[n] = j;
-    n++;
-  }
+  const candidates: Candidates = { pids: [], rows: [], prepared: [] };
+  await client.query(createCandidatesSql());
+  await fetchNewCandidates(client, candidates);
   const frequencies = await frequenciesFor(client, staged, opts.populationSize);
-  lap('prepare');
-
-  const decisions = linkBatch(
-    model,
-    {
-      records: staged.map((s) => s.prepared),
-      persons: prepared,
-      personPids: pids,
-      pairRecord: pairRecord.subarray(0, n),
-      pairPerson: pairPerson.subarray(0, n),
-      frequencies,
-    },
-    settings.thresholds,
-  );
+  lap('fetch');
+  const first = await score(client, staged, candidates, model, settings, opts, frequencies);
+  const decisions = first.decisions;
+  let pairs = first.pairs;
   lap('score');
-  return { decisions, candidates: { pids, rows, prepared }, pairs: n, timings };
+
+  // Round 2, for the undecided only: keys that survive a wrong birth date or name. A person
+  // round 1 linked keeps its link — a candidate only these looser keys find cannot outscore
+  // one that agreed on an ID or on name and birth date by the margin a link needs.
+  const undecided: number[] = [];
+  decisions.forEach((d, i) => d.status !== 'linked' && undecided.push(i));
+  if (undecided.length) {
+    await client.query(markRound2Sql(undecided));
+    await client.query(fuzzyPairsSql(settings.blockCap, 2));
+    lap('blockFuzzy');
+    await fetchNewCandidates(client, candidates);
+    lap('fetch');
+    const second = await score(client, staged, candidates, model, settings, opts, frequencies, undecided);
+    undecided.forEach((i, k) => (decisions[i] = second.decisions[k]));
+    pairs += second.pairs;
+    lap('score');
+  }
+  return { decisions, candidates, pairs, timings };
 }

@@ -4,6 +4,7 @@
 // compares columns with indexed expressions.
 import type { FeedKind, PersonRole } from '../adapters/index.js';
 import { copyEscape } from '../intake/copy-text.js';
+import { cleanIdNumber } from '../normalise/id-number.js';
 import { idRepairs } from './id-repair.js';
 import { nameForms } from './name-cache.js';
 import { personsOfRecord, recordDivision } from './feed-persons.js';
@@ -19,6 +20,8 @@ export interface SourceRecord {
   record: unknown;
   /** The sending agency's division: the fallback when the record states none. */
   agencyDivision: string | null;
+  /** ID numbers as received, by role (to tell a legacy 15-digit number from a verified one). */
+  rawIds?: Partial<Record<PersonRole, string | null>>;
 }
 
 export interface StagedPerson {
@@ -32,13 +35,25 @@ export interface StagedPerson {
   lookIn: string | null;
 }
 
+/**
+ * The 15-digit number as received when the record's 18-character number is its upgrade: its
+ * check digit was computed, not written, so it is no evidence (prepareId marks it upgraded).
+ */
+export function legacyId(raw: string | null | undefined, canonical: string | null | undefined): string | null {
+  if (!raw || !canonical) return null;
+  const clean = cleanIdNumber(String(raw));
+  if (!/^\d{15}$/.test(clean)) return null;
+  return canonical.slice(0, 6) === clean.slice(0, 6) && canonical.slice(8, 17) === clean.slice(6) ? clean : null;
+}
+
 export function stagePersons(records: readonly SourceRecord[]): StagedPerson[] {
   const out: StagedPerson[] = [];
   records.forEach((r, rec) => {
     const division = recordDivision(r.feed, r.record) ?? r.agencyDivision;
     for (const p of personsOfRecord(r.feed, r.record)) {
       const forms = p.input.name ? nameForms(p.input.name) : null;
-      const prepared = prepareRecord({ ...p.input, nameNorm: forms?.norm, namePinyin: forms?.pinyin });
+      const idNumber = legacyId(r.rawIds?.[p.role], p.input.idNumber) ?? p.input.idNumber;
+      const prepared = prepareRecord({ ...p.input, idNumber, nameNorm: forms?.norm, namePinyin: forms?.pinyin });
       out.push({ rec, role: p.role, input: p.input, prepared, division, lookIn: p.lookIn });
     }
   });
@@ -66,7 +81,7 @@ export function prefixEnd(prefix: string): string {
 /** Column order of link_stage (blocking-sql.ts creates it). */
 export const STAGE_COLUMNS = [
   'i', 'id', 'id_verified', 'name_norm', 'name_pinyin', 'surname', 'sex', 'birth', 'birth_swapped', 'month_lo', 'month_hi',
-  'year_lo', 'year_hi', 'mmdd', 'county1', 'county2', 'look_lo', 'look_hi', 'phone',
+  'year_lo', 'year_hi', 'mmdd', 'county1', 'county2', 'look_lo', 'look_hi', 'lookc_lo', 'lookc_hi', 'phone',
 ] as const;
 
 /** One line of COPY text for link_stage. */
@@ -83,9 +98,12 @@ export function stageLine(i: number, p: StagedPerson): string {
   }
   const counties = [...new Set(r.divisions.filter((c) => c.length >= 6).map((c) => c.slice(0, 6)))];
   const name = r.name;
+  // Where to look by name when the division given is finer than a county: the whole county too.
+  const lookCounty = p.lookIn && p.lookIn.length > 6 ? p.lookIn.slice(0, 6) : null;
   return [
     i, t(r.id?.value), r.id ? (r.id.verified ? 't' : 'f') : N, t(name?.norm), t(name?.pinyin), t(name ? [...name.norm][0] : null),
-    r.sex || N, dates, t(counties[0]), t(counties[1] ?? counties[0]), t(p.lookIn), p.lookIn ? prefixEnd(p.lookIn) : N, t(r.phone || null),
+    r.sex || N, dates, t(counties[0]), t(counties[1] ?? counties[0]), t(p.lookIn), p.lookIn ? prefixEnd(p.lookIn) : N,
+    t(lookCounty), lookCounty ? prefixEnd(lookCounty) : N, t(r.phone || null),
   ].join('\t') + '\n';
 }
 

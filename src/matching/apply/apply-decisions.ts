@@ -1,7 +1,11 @@
 // Linked events → the population database. Called by the link job for a whole batch (inside its
-// transaction, after the decisions are stored), by a clerk's review decision for one person, and
-// by a relink for the decisions it settled. Idempotent per decision: link_results.applied_at is
-// set here and the callers pass only decisions not applied yet.
+// transaction), by a clerk's review decision for one person, and by a relink for the decisions
+// it settled. Idempotent per decision: link_results.applied_at marks what was applied, and the
+// callers pass only decisions not applied yet.
+//
+// In two steps, so that a batch can store its decisions already marked applied (one COPY, no
+// second pass over link_results): plan (the effects, and the pids of the persons to create —
+// reused when an earlier version of the record created one), then carry out.
 import type pg from 'pg';
 import type { FeedKind, PersonRole } from '../../adapters/index.js';
 import { copyEscape } from '../../intake/copy-text.js';
@@ -9,8 +13,8 @@ import type { LinkStatus } from '../decide.js';
 import { copyLines } from '../link-staged.js';
 import { countCreatedNamesSql } from '../sql/frequency-sql.js';
 import {
-  copyAppliedSql, copyEffectsSql, copyRelationEffectsSql, createApplyTablesSql, dropApplyTablesSql, insertCreatedSql, markAppliedSql,
-  newPidsSql, relationsSql, reuseCreatedSql, updatePersonsSql, widowSql,
+  copyAppliedSql, copyEffectsSql, copyRelationEffectsSql, createApplyTablesSql, createdBeforeSql, dropApplyTablesSql, insertCreatedSql,
+  markAppliedSql, markCreatedSql, newPidsSql, relationsSql, updatePersonsSql, widowSql,
 } from './apply-sql.js';
 import { eventEffect, type Effect } from './event-effects.js';
 
@@ -31,6 +35,14 @@ export interface ApplyCounts {
   created: number;
 }
 
+export interface ApplyPlan {
+  items: readonly ApplyItem[];
+  effects: (Effect | null)[];
+  /** Per item: the person its 'create' effect makes (or updates, when `reused`). */
+  createdPid: (string | null)[];
+  reused: boolean[];
+}
+
 const N = '\\N';
 const t = (s: string | null | undefined) => (s === null || s === undefined ? N : copyEscape(s));
 const json = (o: unknown) => JSON.stringify(o).replace(/\\/g, '\\\\');
@@ -38,47 +50,75 @@ const json = (o: unknown) => JSON.stringify(o).replace(/\\/g, '\\\\');
 /** Where a change came from, as person_history.source: feed, agency, record, role. */
 export const sourceOf = (i: Pick<ApplyItem, 'feed' | 'agency' | 'recordId' | 'role'>) => `${i.feed}:${i.agency}:${i.recordId}#${i.role}`;
 
-function keyCols(i: ApplyItem): string {
-  return `${t(i.agency)}\t${i.feed}\t${t(i.recordId)}\t${i.version}`;
-}
+const keyCols = (i: ApplyItem) => `${t(i.agency)}\t${i.feed}\t${t(i.recordId)}\t${i.version}`;
 
-function effectLine(seq: number, i: ApplyItem, e: Effect, actor: string): string {
-  return `${seq}\t${keyCols(i)}\t${i.role}\t${e.kind}\t${json(e.set)}\t${json(e.fill)}\t${t(e.residenceOf)}\t${e.widowSpouse ? 't' : 'f'}\t` +
-    `${e.kind === 'update' ? t(i.pid) : N}\t${t(actor)}\t${t(sourceOf(i))}\n`;
+export async function planApply(client: pg.PoolClient, items: readonly ApplyItem[]): Promise<ApplyPlan> {
+  const effects = items.map((i) => {
+    const e = eventEffect(i.feed, i.role, i.status, i.record);
+    return e && e.kind === 'update' && !i.pid ? null : e;
+  });
+  const createdPid: (string | null)[] = items.map(() => null);
+  const reused = items.map(() => false);
+  const creating = items.map((_, k) => k).filter((k) => effects[k]?.kind === 'create');
+  if (creating.length) {
+    const before = await client.query<{ n: number; pid: string }>(createdBeforeSql(creating.map((k) => items[k])));
+    for (const r of before.rows) {
+      const k = creating[Number(r.n) - 1];
+      createdPid[k] = r.pid;
+      reused[k] = true;
+    }
+    const fresh = creating.filter((k) => !reused[k]);
+    if (fresh.length) {
+      const pids = (await client.query<{ pid: string }>(newPidsSql(fresh.length))).rows;
+      fresh.forEach((k, n) => (createdPid[k] = pids[n].pid));
+    }
+  }
+  return { items, effects, createdPid, reused };
 }
 
 /**
- * Applies the events of the given decisions. Runs in the caller's transaction and leaves no
- * temporary tables behind (a review decision and a batch can share a connection).
+ * Carries a plan out. `markResults`: set applied_at and created_pid on the stored decisions
+ * (a batch writes them with its COPY instead). Leaves no temporary tables behind.
  */
-export async function applyDecisions(client: pg.PoolClient, items: readonly ApplyItem[], actor: string): Promise<ApplyCounts> {
+export async function carryOut(client: pg.PoolClient, plan: ApplyPlan, actor: string, o: { markResults: boolean }): Promise<ApplyCounts> {
+  const { items, effects } = plan;
   if (!items.length) return { applied: 0, created: 0 };
-  const effects: string[] = [], relations: string[] = [], applied: string[] = [];
-  let seq = 0;
-  for (const i of items) {
-    applied.push(`${keyCols(i)}\t${i.role}\n`);
-    const e = eventEffect(i.feed, i.role, i.status, i.record);
-    if (!e) continue;
-    if (e.kind === 'update' && !i.pid) continue;
-    seq++;
-    effects.push(effectLine(seq, i, e, actor));
-    for (const r of e.relations) {
-      relations.push(`${seq}\t${keyCols(i)}\t${r.from}\t${r.kind}\t${r.to}\t${r.op}\t${t(actor)}\t${t(sourceOf(i))}\n`);
-    }
-  }
+  const effectLines: string[] = [], relationLines: string[] = [], appliedLines: string[] = [];
+  const created: string[] = [];
+  items.forEach((i, k) => {
+    if (o.markResults) appliedLines.push(`${keyCols(i)}\t${i.role}\n`);
+    const e = effects[k];
+    if (!e) return;
+    const seq = k + 1;
+    const creates = e.kind === 'create';
+    // A person an earlier version of the record created is updated, not created again.
+    const kind = creates && plan.reused[k] ? 'update' : e.kind;
+    if (kind === 'create') created.push(plan.createdPid[k]!);
+    const target = creates ? plan.createdPid[k] : i.pid;
+    effectLines.push(`${seq}\t${keyCols(i)}\t${i.role}\t${kind}\t${json(e.set)}\t${json(e.fill)}\t${t(e.residenceOf)}\t${e.widowSpouse ? 't' : 'f'}\t` +
+      `${t(target)}\t${t(actor)}\t${t(sourceOf(i))}\t${creates ? 't' : 'f'}\n`);
+    for (const r of e.relations) relationLines.push(`${seq}\t${keyCols(i)}\t${r.from}\t${r.kind}\t${r.to}\t${r.op}\t${t(actor)}\t${t(sourceOf(i))}\n`);
+  });
   // On an error the caller's transaction rolls back, and the temporary tables with it.
   await client.query(createApplyTablesSql());
-  await copyLines(client, copyEffectsSql(), effects);
-  await copyLines(client, copyRelationEffectsSql(), relations);
-  await copyLines(client, copyAppliedSql(), applied);
-  await client.query(reuseCreatedSql());
-  const created = (await client.query<{ target_pid: string }>(newPidsSql())).rows.map((r) => r.target_pid);
-  await client.query(insertCreatedSql());
+  await copyLines(client, copyEffectsSql(), effectLines);
+  await copyLines(client, copyRelationEffectsSql(), relationLines);
+  if (o.markResults) {
+    await copyLines(client, copyAppliedSql(), appliedLines);
+    await client.query(markCreatedSql());
+  }
+  if (created.length) await client.query(insertCreatedSql());
   await client.query(updatePersonsSql());
-  for (const s of relationsSql()) await client.query(s);
-  await client.query(widowSql());
-  await client.query(markAppliedSql());
+  if (relationLines.length) for (const s of relationsSql()) await client.query(s);
+  if (effects.some((e) => e?.widowSpouse)) await client.query(widowSql());
+  if (o.markResults) await client.query(markAppliedSql());
   if (created.length) await client.query(countCreatedNamesSql(created));
   await client.query(dropApplyTablesSql());
   return { applied: items.length, created: created.length };
+}
+
+/** Plan and carry out, for decisions already stored (a clerk's, a relink's). */
+export async function applyDecisions(client: pg.PoolClient, items: readonly ApplyItem[], actor: string): Promise<ApplyCounts> {
+  if (!items.length) return { applied: 0, created: 0 };
+  return carryOut(client, await planApply(client, items), actor, { markResults: true });
 }

@@ -8,7 +8,7 @@ import type { Sql } from '../sql/sql.js';
 const q = (s: string): Sql => ({ text: s, values: [] });
 
 export const EFFECT_COLUMNS = [
-  'seq', 'agency', 'feed', 'record_id', 'version', 'role', 'kind', 'set', 'fill', 'residence_of', 'widow', 'target_pid', 'actor', 'source',
+  'seq', 'agency', 'feed', 'record_id', 'version', 'role', 'kind', 'set', 'fill', 'residence_of', 'widow', 'target_pid', 'actor', 'source', 'created',
 ] as const;
 export const RELATION_COLUMNS = ['seq', 'agency', 'feed', 'record_id', 'version', 'from_role', 'kind', 'to_role', 'op', 'actor', 'source'] as const;
 export const APPLIED_COLUMNS = ['agency', 'feed', 'record_id', 'version', 'role'] as const;
@@ -32,14 +32,16 @@ export const copyAppliedSql = () => q(`COPY link_applied (${APPLIED_COLUMNS.join
 const sameRecord = (a: string, b: string) =>
   `${a}.agency = ${b}.agency AND ${a}.feed = ${b}.feed AND ${a}.record_id = ${b}.record_id AND ${a}.version = ${b}.version`;
 
-/** A corrected record version updates the person its earlier version created instead of creating another. */
-export const reuseCreatedSql = () =>
-  q(`UPDATE link_effects e SET target_pid = cp.pid, kind = 'update', created = true
-     FROM link_created_persons cp
-     WHERE e.kind = 'create' AND cp.agency = e.agency AND cp.feed = e.feed AND cp.record_id = e.record_id AND cp.role = e.role`);
+/** Persons earlier versions of these records created: a corrected certificate updates its child. */
+export function createdBeforeSql(keys: { agency: string; feed: string; recordId: string; role: string }[]): Sql {
+  return {
+    text: `SELECT k.n, cp.pid FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS k (agency, feed, record_id, role, n)
+           JOIN link_created_persons cp ON cp.agency = k.agency AND cp.feed = k.feed AND cp.record_id = k.record_id AND cp.role = k.role`,
+    values: [keys.map((k) => k.agency), keys.map((k) => k.feed), keys.map((k) => k.recordId), keys.map((k) => k.role)],
+  };
+}
 
-export const newPidsSql = () =>
-  q(`UPDATE link_effects SET target_pid = ypq_new_pid(), created = true WHERE kind = 'create' RETURNING target_pid`);
+export const newPidsSql = (n: number): Sql => ({ text: 'SELECT ypq_new_pid() AS pid FROM generate_series(1, $1)', values: [n] });
 
 export function insertCreatedSql(): Sql {
   return q(`INSERT INTO persons (pid, id_number, id_suspect, name, name_norm, name_pinyin, sex, birth_date, ethnicity, hukou_division,
@@ -55,8 +57,12 @@ export function insertCreatedSql(): Sql {
             INSERT INTO link_created_persons (agency, feed, record_id, role, pid)
             SELECT agency, feed, record_id, role, target_pid FROM link_effects WHERE kind = 'create';
             INSERT INTO person_history (pid, actor, source, changes)
-            SELECT target_pid, actor, source, jsonb_build_object('created', jsonb_build_array(NULL, feed || ' ' || role)) FROM link_effects WHERE kind = 'create';
-            UPDATE link_results lr SET created_pid = e.target_pid FROM link_effects e
+            SELECT target_pid, actor, source, jsonb_build_object('created', jsonb_build_array(NULL, feed || ' ' || role)) FROM link_effects WHERE kind = 'create'`);
+}
+
+/** Decisions stored before their effects were planned (a clerk's, a relink's): their created person. */
+export function markCreatedSql(): Sql {
+  return q(`UPDATE link_results lr SET created_pid = e.target_pid FROM link_effects e
             WHERE e.created AND ${sameRecord('lr', 'e')} AND lr.role = e.role`);
 }
 

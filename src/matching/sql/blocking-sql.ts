@@ -17,7 +17,7 @@ export function createStageSql(): Sql {
     text: `CREATE TEMP TABLE link_stage (
              i integer PRIMARY KEY, id text, id_verified boolean, name_norm text, name_pinyin text, surname text, sex smallint,
              birth date, birth_swapped date, month_lo date, month_hi date, year_lo date, year_hi date, mmdd integer,
-             county1 text, county2 text, look_lo text, look_hi text, phone text, fuzzy boolean NOT NULL DEFAULT true
+             county1 text, county2 text, look_lo text, look_hi text, lookc_lo text, lookc_hi text, phone text, fuzzy boolean NOT NULL DEFAULT true
            ) ON COMMIT DROP;
            CREATE TEMP TABLE link_stage_repairs (i integer NOT NULL, id text NOT NULL) ON COMMIT DROP;
            CREATE TEMP TABLE link_pairs (i integer NOT NULL, pid text NOT NULL, exact boolean NOT NULL DEFAULT false) ON COMMIT DROP`,
@@ -67,6 +67,11 @@ export function settleExactSql(): Sql {
 
 interface FuzzyRule {
   name: string;
+  /**
+   * 1: looked up for every person not settled by an ID; 2: only for those round 1 left undecided
+   * (review or new) — the keys that survive a wrong date or name, whose blocks are larger.
+   */
+  round: 1 | 2;
   /** Which staged persons the rule applies to. */
   applies: string;
   /** The probe: a condition on persons p given the staged person s (each an indexed expression). */
@@ -78,18 +83,21 @@ export const FUZZY_RULES: readonly FuzzyRule[] = [
   {
     // homophones, traditional forms, separators; a day and month swapped
     name: 'pinyin_birth',
+    round: 1,
     applies: 's.name_pinyin IS NOT NULL AND s.birth IS NOT NULL',
     probe: 'p.name_pinyin = s.name_pinyin AND p.birth_date IN (s.birth, s.birth_swapped)',
   },
   {
     // a wrong day
     name: 'pinyin_year_month',
+    round: 2,
     applies: 's.name_pinyin IS NOT NULL AND s.birth IS NOT NULL',
     probe: 'p.name_pinyin = s.name_pinyin AND p.birth_date BETWEEN s.month_lo AND s.month_hi',
   },
   {
     // name + birth year + county: a wrong month (or day) of someone registered or living there
     name: 'pinyin_year_county',
+    round: 2,
     applies: 's.name_pinyin IS NOT NULL AND s.birth IS NOT NULL',
     probe: `p.name_pinyin = s.name_pinyin AND p.birth_date BETWEEN s.year_lo AND s.year_hi
             AND (s.county1 IS NULL OR left(p.hukou_division, 6) IN (s.county1, s.county2) OR left(p.residence_division, 6) IN (s.county1, s.county2))`,
@@ -97,32 +105,51 @@ export const FUZZY_RULES: readonly FuzzyRule[] = [
   {
     // a wrong year
     name: 'pinyin_month_day',
+    round: 2,
     applies: 's.name_pinyin IS NOT NULL AND s.mmdd IS NOT NULL',
     probe: 'p.name_pinyin = s.name_pinyin AND ypq_mmdd(p.birth_date) = s.mmdd AND p.birth_date IS NOT NULL',
   },
   {
     // a look-alike character or a changed given name: same birth date, surname and sex
     name: 'birth_surname',
+    round: 2,
     applies: 's.surname IS NOT NULL AND s.birth IS NOT NULL',
     probe: `p.birth_date = s.birth AND left(p.name_norm, 1) = s.surname AND p.birth_date IS NOT NULL
             AND (s.sex IS NULL OR p.sex NOT IN (1, 2) OR p.sex = s.sex)`,
   },
   {
+    // a newborn created from a birth certificate before it had a name, now registered with one
+    name: 'birth_unnamed',
+    round: 1,
+    applies: 's.birth IS NOT NULL',
+    probe: `p.birth_date = s.birth AND left(p.name_norm, 1) = '' AND p.birth_date IS NOT NULL
+            AND (s.sex IS NULL OR p.sex NOT IN (1, 2) OR p.sex = s.sex)`,
+  },
+  {
     // no birth date (housing residents, parents on a birth certificate): the name where they live
     name: 'pinyin_residence',
+    round: 1,
     applies: 's.name_pinyin IS NOT NULL AND s.birth IS NULL AND s.look_lo IS NOT NULL',
     probe: 'p.name_pinyin = s.name_pinyin AND p.residence_division >= s.look_lo AND p.residence_division < s.look_hi',
   },
   {
+    // …and in the whole county: someone who moved since (capped: common names say too little there)
+    name: 'pinyin_county',
+    round: 2,
+    applies: 's.name_pinyin IS NOT NULL AND s.birth IS NULL AND s.lookc_lo IS NOT NULL',
+    probe: 'p.name_pinyin = s.name_pinyin AND p.residence_division >= s.lookc_lo AND p.residence_division < s.lookc_hi',
+  },
+  {
     name: 'phone',
+    round: 1,
     applies: 's.phone IS NOT NULL',
     probe: 'p.phone = s.phone',
   },
 ];
 
-/** Every fuzzy rule for the staged persons not settled by their ID; blocks larger than cap are dropped. */
-export function fuzzyPairsSql(cap: number): Sql {
-  const branches = FUZZY_RULES.map(
+/** The fuzzy rules of a round for the staged persons marked fuzzy; blocks larger than cap are dropped. */
+export function fuzzyPairsSql(cap: number, round: 1 | 2): Sql {
+  const branches = FUZZY_RULES.filter((r) => r.round === round).map(
     (r) => `SELECT i, pid FROM (
               SELECT s.i, x.pid, count(*) OVER (PARTITION BY s.i) AS n
               FROM link_stage s
@@ -133,30 +160,37 @@ export function fuzzyPairsSql(cap: number): Sql {
   return { text: `INSERT INTO link_pairs (i, pid)\n${branches.join('\nUNION ALL\n')}`, values: [cap + 1] };
 }
 
-/** Numbers the distinct candidates 0…n−1 (the JS arrays' indexes). */
-export function candidatesSql(): Sql {
+export const createCandidatesSql = (): Sql => ({
+  text: 'CREATE TEMP TABLE link_cands (pid text PRIMARY KEY, j integer NOT NULL) ON COMMIT DROP',
+  values: [],
+});
+
+/**
+ * Candidates not fetched before, numbered from `offset` (the JS arrays' indexes), with the rows
+ * preparePerson reads (rowMode array).
+ */
+export function newCandidatesSql(offset: number): Sql {
   return {
-    text: `CREATE TEMP TABLE link_cands ON COMMIT DROP AS
-           SELECT pid, (row_number() OVER (ORDER BY pid) - 1)::integer AS j FROM (SELECT DISTINCT pid FROM link_pairs) d`,
-    values: [],
+    text: `WITH n AS (SELECT DISTINCT lp.pid FROM link_pairs lp WHERE NOT EXISTS (SELECT 1 FROM link_cands c WHERE c.pid = lp.pid)),
+                ins AS (INSERT INTO link_cands (pid, j) SELECT pid, $1 + (row_number() OVER (ORDER BY pid))::integer - 1 FROM n RETURNING pid, j)
+           SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone, ins.j
+           FROM ins JOIN persons p ON p.pid = ins.pid ORDER BY ins.j`,
+    values: [offset],
   };
 }
 
-/** Candidate rows in index order (rowMode array), in preparePerson's columns. */
-export function candidateRowsSql(): Sql {
+/** Distinct pairs ordered by staged person (as linkBatch wants them), of all staged persons or the ones given. */
+export function pairRowsSql(only?: number[]): Sql {
   return {
-    text: `SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
-           FROM link_cands c JOIN persons p ON p.pid = c.pid ORDER BY c.j`,
-    values: [],
+    text: `SELECT DISTINCT lp.i, c.j FROM link_pairs lp JOIN link_cands c ON c.pid = lp.pid
+           ${only ? 'WHERE lp.i = ANY($1::integer[])' : ''} ORDER BY lp.i, c.j`,
+    values: only ? [only] : [],
   };
 }
 
-/** Distinct pairs ordered by staged person, as linkBatch wants them. */
-export function pairRowsSql(): Sql {
-  return {
-    text: 'SELECT DISTINCT lp.i, c.j FROM link_pairs lp JOIN link_cands c ON c.pid = lp.pid ORDER BY lp.i, c.j',
-    values: [],
-  };
+/** Marks who the next round of fuzzy rules is for. */
+export function markRound2Sql(undecided: number[]): Sql {
+  return { text: 'UPDATE link_stage SET fuzzy = (i = ANY($1::integer[]))', values: [undecided] };
 }
 
 /** The exact-ID join alone, for the benchmark's floor: what linking costs at the least. */

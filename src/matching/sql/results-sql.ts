@@ -33,10 +33,19 @@ export function finishRunSql(runId: number, c: RunCounts, timings: Record<string
   };
 }
 
+/**
+ * The ID numbers as received, per role: the canonical record holds a legacy 15-digit number
+ * upgraded to 18 characters with a computed check digit, which would pass for a verified one.
+ */
+export const RAW_IDS = `json_build_object(
+    'subject', coalesce(f.raw->>'id_number', CASE WHEN f.record->>'type' = 'correction' THEN f.raw->'previous'->>'idNumber' END, f.raw->'person'->>'idNumber'),
+    'mother', f.raw->>'mother_id_number', 'father', f.raw->>'father_id_number',
+    'party1', f.raw->>'party1_id_number', 'party2', f.raw->>'party2_id_number') AS raw_ids`;
+
 /** The current records a batch wrote (superseded ones are linked by the batch that superseded them). */
 export function batchRecordsSql(batchId: number): Sql {
   return {
-    text: `SELECT f.agency, f.feed, f.record_id, f.version, f.batch_id, f.record, a.division AS agency_division
+    text: `SELECT f.agency, f.feed, f.record_id, f.version, f.batch_id, f.record, a.division AS agency_division, ${RAW_IDS}
            FROM feed_records f LEFT JOIN agencies a ON a.code = f.agency
            WHERE f.batch_id = $1 ORDER BY f.agency, f.position`,
     values: [batchId],
@@ -46,7 +55,7 @@ export function batchRecordsSql(batchId: number): Sql {
 /** Column order of the COPY into link_results. */
 export const RESULT_COLUMNS = [
   'agency', 'feed', 'record_id', 'version', 'role', 'batch_id', 'run_id', 'division', 'status', 'pid', 'score', 'match_weight', 'rule',
-  'explanation', 'model_id',
+  'explanation', 'model_id', 'applied_at', 'created_pid',
 ] as const;
 
 export const copyResultsSql = (): Sql => ({ text: `COPY link_results (${RESULT_COLUMNS.join(', ')}) FROM STDIN`, values: [] });

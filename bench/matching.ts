@@ -1,0 +1,363 @@
+// npm run bench:matching [-- --scales 1000000,10000000 --records 100000 --seed 1]
+//
+// Links a day's feed records against a generated population on the embedded PostgreSQL and
+// measures quality against the generator's truth and speed against the floor of an exact-ID
+// join of the same staged persons. Per scale: generate the population (one demo county per
+// million persons) and the feed records with their errors, load the population by COPY (indexes
+// built once at the end), ingest the records through the real intake pipeline (one batch per
+// feed), estimate the model from the data (`links estimate`: no truth is used), then link the
+// batches in order and compare every decision with the truth.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { demoAgencies, demoCounty, generatePopulation, type FixturePerson } from '../fixtures/generator/index.js';
+import { FeedRecordGenerator, truthKey, type FeedCounts, type GeneratedFeeds } from '../fixtures/generator/feed-records.js';
+import {
+  distinctMigrantId, distinctNames, personLine, PERSON_COPY_COLUMNS, relationLines, RELATION_COPY_COLUMNS,
+} from '../fixtures/generator/population-rows.js';
+import type { FeedKind } from '../src/adapters/index.js';
+import { loadConfig } from '../src/config.js';
+import '../src/db/database.js';
+import { startEmbedded } from '../src/db/embedded.js';
+import { migrate } from '../src/db/migrate.js';
+import { ingest } from '../src/intake/ingest.js';
+import { createLogger } from '../src/logger.js';
+import { ensureFrequencies, linkBatchRun, type LinkRunResult } from '../src/matching/link-run.js';
+import { saveModel } from '../src/matching/model-store.js';
+import { matchSettings } from '../src/matching/settings.js';
+import { estimateFromDatabase } from '../src/matching/train/estimate-model.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const SCALES = (args.get('scales') ?? '1000000,10000000').split(',').map(Number);
+const RECORDS = Number(args.get('records') ?? 100_000);
+const SEED = args.get('seed') ?? '1';
+const PER_COUNTY = Number(args.get('per-county') ?? 1_000_000);
+const FEEDS: FeedKind[] = ['prenatal', 'birth', 'household', 'marriage', 'housing'];
+const MIX: Record<FeedKind, number> = { prenatal: 0.2, birth: 0.15, household: 0.25, marriage: 0.15, housing: 0.25 };
+const COUNTIES = ['430124', '430121', '430182', '430223', '430224', '430225', '430281', '430321', '430381', '430382'];
+
+const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+const say = (s: string) => process.stderr.write(`${s}\n`);
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+
+async function timed<T>(label: string, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await f();
+  const ms = performance.now() - t;
+  say(`  ${label}: ${secs(ms)}`);
+  return { ms, value };
+}
+
+async function copyInto(pool: pg.Pool, sql: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
+  } finally {
+    client.release();
+  }
+}
+
+/** Streams the population into COPY buffers and the feed generator, county by county. */
+async function loadPopulation(pool: pg.Pool, persons: number, gen: FeedRecordGenerator): Promise<number> {
+  const counties = Math.max(1, Math.ceil(persons / PER_COUNTY));
+  let loaded = 0;
+  const personChunks: string[] = [];
+  const relationChunks: string[] = [];
+  for (let k = 0; k < counties; k++) {
+    const county = demoCounty({ seed: SEED, code: COUNTIES[k] });
+    const n = Math.min(PER_COUNTY, persons - loaded);
+    let household: FixturePerson[] = [];
+    let pbuf = '', rbuf = '';
+    const flushHousehold = () => {
+      if (household.length) gen.addHousehold(household);
+      household = [];
+    };
+    for (const raw of generatePopulation({ seed: `${SEED}:${k}`, persons: n, county })) {
+      const p = distinctMigrantId(raw, county.code, k);
+      if (household.length && household[0].household !== p.household) flushHousehold();
+      household.push(p);
+      pbuf += personLine(p);
+      rbuf += relationLines(p, 'bench');
+      if (pbuf.length > 1 << 20) {
+        personChunks.push(pbuf);
+        pbuf = '';
+      }
+      if (rbuf.length > 1 << 20) {
+        relationChunks.push(rbuf);
+        rbuf = '';
+      }
+    }
+    flushHousehold();
+    personChunks.push(pbuf);
+    relationChunks.push(rbuf);
+    loaded += n;
+    // COPY each county as it is generated, so the buffers stay one county large.
+    await copyInto(pool, `COPY persons (${PERSON_COPY_COLUMNS.join(', ')}) FROM STDIN`, personChunks.splice(0));
+    await copyInto(pool, `COPY person_relations (${RELATION_COPY_COLUMNS.join(', ')}) FROM STDIN`, relationChunks.splice(0));
+    say(`    county ${county.code}: ${loaded.toLocaleString('en')} persons, ${distinctNames().toLocaleString('en')} distinct names so far`);
+  }
+  return loaded;
+}
+
+/** Secondary indexes and foreign keys of the population tables: dropped for the load, rebuilt once after. */
+async function deferIndexes(pool: pg.Pool): Promise<() => Promise<void>> {
+  const tables = ['persons', 'person_relations'];
+  const { rows: idx } = await pool.query(
+    `SELECT format('DROP INDEX %I', indexname) AS drop, indexdef AS restore FROM pg_indexes i
+     WHERE schemaname = current_schema() AND tablename = ANY($1)
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('%I', i.indexname)::regclass)`,
+    [tables],
+  );
+  const { rows: fks } = await pool.query(
+    `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop,
+            format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS restore
+     FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY($1)`,
+    [tables],
+  );
+  for (const x of [...fks, ...idx]) await pool.query(x.drop);
+  return async () => {
+    // Indexes in parallel on two connections: the build is CPU-bound.
+    const queue = [...idx];
+    await Promise.all([0, 1].map(async () => {
+      for (let x = queue.shift(); x; x = queue.shift()) await pool.query(x.restore);
+    }));
+    for (const x of fks) await pool.query(x.restore);
+  };
+}
+
+interface Tally {
+  persons: number;
+  positives: number;
+  tp: number;
+  falseLinks: number;
+  review: number;
+  missed: number;
+  newRight: number;
+  newTotal: number;
+}
+const emptyTally = (): Tally => ({ persons: 0, positives: 0, tp: 0, falseLinks: 0, review: 0, missed: 0, newRight: 0, newTotal: 0 });
+
+interface ResultRow {
+  feed: FeedKind;
+  record_id: string;
+  role: string;
+  status: string;
+  pid: string | null;
+  rule: string;
+  score: number;
+  margin: number | null;
+  best: string | null;
+}
+
+/** Rules whose outcome does not depend on the thresholds. */
+const FIXED_RULES = new Set(['verified-id-and-birth-date', 'duplicate-verified-id', 'only-excluded-candidates', 'no-candidates',
+  'child-of-linked-mother', 'not-a-child-of-linked-mother', 'spouse-of-linked-mother', 'spouse-of-linked-party']);
+
+/** The decision the stored score and margin give under other thresholds (what MATCH_LINK_THRESHOLD would change). */
+function redecide(r: ResultRow, link: number, review: number, margin: number): ResultRow {
+  if (FIXED_RULES.has(r.rule)) return r;
+  if (r.score >= link) {
+    const close = r.margin !== null && r.margin < margin;
+    return { ...r, status: close ? 'review' : 'linked', pid: close ? null : r.best };
+  }
+  return { ...r, status: r.score >= review ? 'review' : 'new', pid: null };
+}
+
+async function resultRows(pool: pg.Pool): Promise<ResultRow[]> {
+  const { rows } = await pool.query<ResultRow>(
+    `SELECT r.feed, r.record_id, r.role, r.status, r.pid, r.rule, r.score, (r.explanation->>'margin')::float8 AS margin,
+            r.explanation->'candidates'->0->>'pid' AS best
+     FROM link_results r
+     JOIN feed_records f ON f.agency = r.agency AND f.feed = r.feed AND f.record_id = r.record_id AND f.version = r.version`,
+  );
+  return rows;
+}
+
+async function evaluate(pool: pg.Pool, truth: GeneratedFeeds['truth'], rows: ResultRow[]): Promise<Map<string, Tally>> {
+  const created = new Map(
+    (await pool.query<{ feed: string; record_id: string; role: string; pid: string }>('SELECT feed, record_id, role, pid FROM link_created_persons')).rows
+      .map((r) => [truthKey(r.feed as FeedKind, r.record_id, r.role), r.pid]),
+  );
+  const tallies = new Map<string, Tally>([['all', emptyTally()]]);
+  for (const r of rows) {
+    let want = truth.get(truthKey(r.feed, r.record_id, r.role));
+    if (want === undefined) continue;
+    if (want.startsWith('created:')) want = created.get(want.slice('created:'.length)) ?? 'new';
+    for (const key of ['all', r.feed, `${r.feed}/${r.role}`]) {
+      const t = tallies.get(key) ?? emptyTally();
+      tallies.set(key, t);
+      t.persons++;
+      if (r.status === 'review') t.review++;
+      if (want === 'new') {
+        t.newTotal++;
+        if (r.status === 'new') t.newRight++;
+        if (r.status === 'linked') t.falseLinks++;
+      } else {
+        t.positives++;
+        if (r.status === 'linked' && r.pid === want) t.tp++;
+        else if (r.status === 'linked') t.falseLinks++;
+        else if (r.status === 'new') t.missed++;
+      }
+    }
+  }
+  return tallies;
+}
+
+/** Development aid: every wrong or doubtful decision with its record and the persons involved (synthetic data only). */
+async function dumpErrors(pool: pg.Pool, truth: GeneratedFeeds['truth'], file: string): Promise<void> {
+  const { rows } = await pool.query(
+    `SELECT r.feed, r.record_id, r.role, r.status, r.pid, r.rule, r.score, r.explanation, f.record
+     FROM link_results r JOIN feed_records f ON f.agency = r.agency AND f.feed = r.feed AND f.record_id = r.record_id AND f.version = r.version`,
+  );
+  const out: string[] = [];
+  const personOf = async (pid: string | null) =>
+    pid ? (await pool.query('SELECT pid, id_number, name, sex, birth_date, hukou_division, residence_division, phone FROM persons WHERE pid = $1', [pid])).rows[0] : null;
+  for (const r of rows) {
+    const want = truth.get(truthKey(r.feed, r.record_id, r.role));
+    if (want === undefined || want.startsWith('created:')) continue;
+    const right = (want === 'new' && r.status === 'new') || (r.status === 'linked' && r.pid === want);
+    if (right) continue;
+    const cands = r.explanation.candidates.map((c: { pid: string; matchWeight: number; fields: { field: string; level: string; weight: number }[] }) =>
+      `${c.pid} w=${c.matchWeight} ${c.fields.map((f) => `${f.field}:${f.level}:${f.weight}`).join(' ')}`);
+    out.push(JSON.stringify({ key: `${r.feed}/${r.record_id}/${r.role}`, want, status: r.status, pid: r.pid, rule: r.rule, score: r.score }),
+      `  record ${JSON.stringify(r.record)}`, `  truth  ${JSON.stringify(await personOf(want === 'new' ? null : want))}`,
+      `  chosen ${JSON.stringify(await personOf(r.pid))}`, ...cands.map((c: string) => `  cand ${c}`));
+  }
+  fs.writeFileSync(file, out.join('\n') + '\n');
+}
+
+function qualityTable(tallies: Map<string, Tally>): string {
+  const lines = ['| feed / role | persons | in population | precision | recall | F1 | review rate | false links | missed (new) | newcomers found new |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const keys = [...tallies.keys()].sort((a, b) => (a === 'all' ? 1 : b === 'all' ? -1 : a.localeCompare(b)));
+  for (const k of keys) {
+    const t = tallies.get(k)!;
+    const precision = t.tp / Math.max(1, t.tp + t.falseLinks);
+    const recall = t.tp / Math.max(1, t.positives);
+    const f1 = (2 * precision * recall) / Math.max(1e-9, precision + recall);
+    const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+    lines.push(`| ${k === 'all' ? '**all**' : k} | ${t.persons} | ${t.positives} | ${precision.toFixed(4)} | ${recall.toFixed(4)} | ${f1.toFixed(4)} | ` +
+      `${pct(t.review / Math.max(1, t.persons))} | ${t.falseLinks} | ${t.missed} | ${t.newTotal ? pct(t.newRight / t.newTotal) : '—'} |`);
+  }
+  return lines.join('\n');
+}
+
+async function runScale(persons: number): Promise<string> {
+  say(`\n== ${persons.toLocaleString('en')} persons, ${RECORDS.toLocaleString('en')} records ==`);
+  const dir = path.resolve(`.tmp/bench-matching-${persons}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const server = await startEmbedded({ dir, database: 'bench', log, unsafeFast: true });
+  const pool = new pg.Pool({ connectionString: server.url, max: 6 });
+  try {
+    await migrate(pool);
+    const counts = Object.fromEntries(FEEDS.map((f) => [f, Math.round(RECORDS * MIX[f])])) as FeedCounts;
+    const home = demoCounty({ seed: SEED, code: COUNTIES[0] });
+    const gen = new FeedRecordGenerator({ seed: SEED, counts, county: home });
+    const restore = await deferIndexes(pool);
+    const load = await timed('population generated and loaded by COPY', () => loadPopulation(pool, persons, gen));
+    const build = await timed('population indexes built', restore);
+    await timed('ANALYZE', () => pool.query('ANALYZE'));
+    const tf = await timed('name frequencies counted', () => ensureFrequencies(pool, 0.02));
+    const feeds = gen.finish();
+
+    for (const a of demoAgencies(home)) {
+      await pool.query('INSERT INTO agencies (code, name, kind, division, feeds) VALUES ($1, $2, $3, $4, $5)', [a.code, a.name, a.kind, a.division, a.feeds]);
+    }
+    const agencyOf: Record<FeedKind, string> = { prenatal: `${home.code}H01`, birth: `${home.code}H01`, household: `${home.code}P01`, marriage: `${home.code}C01`, housing: `${home.code}F01` };
+    const batches: Record<string, number> = {};
+    await timed('feed records ingested (intake, one batch per feed)', async () => {
+      for (const feed of FEEDS) {
+        const r = await ingest({ pool, log }, {
+          agency: agencyOf[feed], feed, channel: 'cli', fileName: `${feed}.json`, format: 'json', actor: 'bench',
+          input: Readable.from([Buffer.from(JSON.stringify(feeds.records[feed]))]),
+        });
+        if (r.counts.rejected) say(`    ${feed}: ${r.counts.rejected} records rejected by intake`);
+        batches[feed] = r.batchId;
+      }
+    });
+    const est = await timed('model estimated from the data (links estimate)', async () => {
+      const e = await estimateFromDatabase(pool, { seed: 7 });
+      await saveModel(pool, e.params, { name: 'person', training: e.training, actor: 'bench' });
+      return e;
+    });
+
+    const settings = matchSettings(loadConfig({ LOG_LEVEL: 'silent' }));
+    const runs: { feed: FeedKind; r: LinkRunResult; ms: number }[] = [];
+    const cpu0 = process.cpuUsage();
+    for (const feed of FEEDS) {
+      const t = performance.now();
+      const r = await linkBatchRun({ pool, log, settings }, batches[feed], { measureFloor: true });
+      runs.push({ feed, r, ms: performance.now() - t });
+      say(`    linked ${feed}: ${r.records} records, ${r.persons} persons, ${r.pairs} pairs — ${JSON.stringify(r.timings)}`);
+    }
+    const cpu = process.cpuUsage(cpu0);
+    const rows = await resultRows(pool);
+    const tallies = await evaluate(pool, feeds.truth, rows);
+    const sweep: string[] = ['| link threshold | precision | recall | F1 | review rate | false links |', '|---:|---:|---:|---:|---:|---:|'];
+    for (const t of [0.8, 0.9, 0.95, 0.98, 0.99, 0.999]) {
+      const all = (await evaluate(pool, feeds.truth, rows.map((r) => redecide(r, t, settings.thresholds.review, settings.thresholds.minMargin)))).get('all')!;
+      const p = all.tp / Math.max(1, all.tp + all.falseLinks), rc = all.tp / Math.max(1, all.positives);
+      sweep.push(`| ${t}${t === settings.thresholds.link ? ' (configured)' : ''} | ${p.toFixed(4)} | ${rc.toFixed(4)} | ${((2 * p * rc) / (p + rc)).toFixed(4)} | ` +
+        `${((100 * all.review) / all.persons).toFixed(2)}% | ${all.falseLinks} |`);
+    }
+    if (args.has('dump')) await dumpErrors(pool, feeds.truth, args.get('dump')!);
+
+    const records = runs.reduce((a, x) => a + x.r.records, 0);
+    const floor = runs.reduce((a, x) => a + (x.r.timings.floorExactId ?? 0), 0);
+    const total = runs.reduce((a, x) => a + x.ms, 0) - floor;
+    const apply = runs.reduce((a, x) => a + (x.r.timings.apply ?? 0), 0);
+    const decide = total - apply;
+    const load1 = os.loadavg()[0];
+    const out = [
+      `### ${persons.toLocaleString('en')} persons, ${records.toLocaleString('en')} records`,
+      '',
+      `Machine: ${os.cpus().length} cores (${os.cpus()[0].model}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average during the run ${load1.toFixed(2)}.`,
+      `Population load ${secs(load.ms)} + index build ${secs(build.ms)}; name frequencies ${tf.value ? secs(tf.ms) : 'fresh'}; model estimation ${secs(est.ms)}.`,
+      '',
+      '| | time | records/s |',
+      '|---|---:|---:|',
+      `| link: read, stage, block, score, store | ${secs(decide)} | ${Math.round(records / (decide / 1000)).toLocaleString('en')} |`,
+      `| apply events to the population | ${secs(apply)} | |`,
+      `| **link + apply** | **${secs(total)}** | **${Math.round(records / (total / 1000)).toLocaleString('en')}** |`,
+      `| floor: exact-ID join of the same staged persons | ${secs(floor)} | ${Math.round(records / (floor / 1000)).toLocaleString('en')} |`,
+      '',
+      `Candidate pairs scored: ${runs.reduce((a, x) => a + x.r.pairs, 0).toLocaleString('en')}. ` +
+        `Gateway process: peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, CPU ${secs((cpu.user + cpu.system) / 1000)} during linking. ` +
+        `PostgreSQL: shared_buffers 512 MB (embedded defaults), same machine.`,
+      '',
+      `Per batch (ms): ${runs.map((x) => `${x.feed} ${JSON.stringify(x.r.timings)}`).join('; ')}`,
+      '',
+      qualityTable(tallies),
+      '',
+      'The same decisions under other link thresholds (review threshold and margin as configured; the family rules and hard ID rules do not move):',
+      '',
+      ...sweep,
+      '',
+      `Model: ${JSON.stringify({ share: est.value.training.shareInPopulation, sessions: est.value.training.sessions.map((s) => [s.name, s.pairs, s.iterations, s.converged]) })}`,
+      ...(args.has('params') ? ['', '```', JSON.stringify(est.value.params), '```'] : []),
+      '',
+      `Generator: ${feeds.newcomers} newcomers (${feeds.hardNegatives} hard negatives: a resident's name and birth date); errors injected / chances: ` +
+        Object.keys(feeds.chances).sort().map((k) => `${k} ${feeds.injected[k] ?? 0}/${feeds.chances[k]}`).join(', '),
+    ].join('\n');
+    console.log(`\n${out}\n`);
+    return out;
+  } finally {
+    await pool.end();
+    await server.stop();
+    if (!args.has('keep')) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+try {
+  const reports: string[] = [];
+  for (const s of SCALES) reports.push(await runScale(s));
+  if (args.has('out')) fs.writeFileSync(args.get('out')!, reports.join('\n\n') + '\n');
+} finally {
+  clearInterval(sampler);
+}

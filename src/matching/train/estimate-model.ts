@@ -1,0 +1,190 @@
+// Estimating the model from the data, as Splink does (`yipanqi links estimate`):
+// - u from comparisons of random (record, person) pairs: a sample of current feed records
+//   against a sample of persons — almost every such pair is two different people;
+// - m by EM in three sessions, each blocking a sample of records on one coarse key (the exact
+//   ID; the pinyin of the name; birth date and sex) and leaving the comparisons that key forces
+//   to agree out of that session; each comparison's m is the mean over the sessions that
+//   estimated it. Clerks' decisions enter every session as labelled pairs;
+// - the prior λ from the share of records that have a match in the population (from the pinyin
+//   session's EM, corrected for the matches whose pinyin disagrees) over the population's size.
+// Sampling is seeded (TABLESAMPLE … REPEATABLE): the same data and seed give the same model.
+import type pg from 'pg';
+import { comparePairs, PERSON_COMPARISONS, C_NAME } from '../compare-pairs.js';
+import { DEFAULT_PERSON_PARAMETERS, priorForPopulation } from '../default-model.js';
+import { combineSessions, estimateM, estimateU, randomPairIndices, type EmResult, type LabelledPairs } from '../estimate.js';
+import { mulberry32 } from '../prng.js';
+import type { ModelParameters } from '../fellegi-sunter.js';
+import { copyLines } from '../link-staged.js';
+import { toSourceRecord, tuneLinkTransaction } from '../link-run.js';
+import { oneToManyPrior, populationSize } from '../model-store.js';
+import { NAME_EXACT, NAME_NORMALISED, NAME_PINYIN } from '../name-similarity.js';
+import { preparePerson, type PersonMatchRow, type PreparedRecord } from '../record.js';
+import { stageLine, stagePersons } from '../stage-records.js';
+import { copyStageSql, createStageSql } from '../sql/blocking-sql.js';
+import {
+  labelledPairsSql, personsByPidSql, samplePersonsSql, sampleRecordsSql, sessionPairsSql, tableSizeSql, TRAINING_SESSIONS,
+} from './train-sql.js';
+
+export interface EstimateOptions {
+  /** Feed records sampled for u (default 20,000). */
+  records?: number;
+  /** Of those, records blocked in each m session (default 5,000). */
+  sessionRecords?: number;
+  /** Persons sampled for u (default 50,000). */
+  persons?: number;
+  /** Random pairs compared for u (default 1,000,000). */
+  randomPairs?: number;
+  /** Persons per record and session key (default 50). */
+  blockCap?: number;
+  seed?: number;
+  maxIterations?: number;
+}
+
+export interface SessionSummary {
+  name: string;
+  exclude: readonly string[];
+  pairs: number;
+  patterns: number;
+  iterations: number;
+  converged: boolean;
+  lambdaBlocked: number;
+}
+
+export interface TrainingSummary {
+  population: number;
+  records: number;
+  persons: number;
+  randomPairs: number;
+  labelledPairs: number;
+  shareInPopulation: number;
+  seed: number;
+  sessions: SessionSummary[];
+}
+
+export interface EstimateResult {
+  params: ModelParameters;
+  training: TrainingSummary;
+}
+
+type PersonRowWithPid = PersonMatchRow & { pid: string };
+
+function labelled(rows: { pairs: { levels: number[]; match: boolean }[] }[]): LabelledPairs | undefined {
+  const C = PERSON_COMPARISONS.length;
+  const all = rows.flatMap((r) => r.pairs).filter((p) => Array.isArray(p.levels) && p.levels.length === C);
+  if (!all.length) return undefined;
+  const vectors = new Int8Array(all.length * C);
+  all.forEach((p, k) => p.levels.forEach((l, c) => (vectors[k * C + c] = l)));
+  return { vectors, isMatch: Uint8Array.from(all, (p) => (p.match ? 1 : 0)) };
+}
+
+export async function estimateFromDatabase(pool: pg.Pool, o: EstimateOptions = {}): Promise<EstimateResult> {
+  const seed = o.seed ?? 20240305;
+  const want = o.records ?? 20_000;
+  const sessionWant = o.sessionRecords ?? 5_000;
+  const personWant = o.persons ?? 50_000;
+  const cap = o.blockCap ?? 50;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await tuneLinkTransaction(client);
+    const population = await populationSize(client);
+    const total = Number((await client.query(tableSizeSql('feed_records'))).rows[0].n) || want;
+    const personTotal = Number((await client.query(tableSizeSql('persons'))).rows[0].n) || population || personWant;
+    const records = (await client.query(sampleRecordsSql(Math.min(1, (1.2 * want) / total), seed, want))).rows.map(toSourceRecord);
+    const staged = stagePersons(records);
+    if (!staged.length) throw new Error('no feed records to learn from: import a day\'s feeds first');
+    const sampleRows = (await client.query<PersonRowWithPid>(samplePersonsSql(Math.min(1, (1.2 * personWant) / personTotal), seed, personWant))).rows;
+    if (!sampleRows.length) throw new Error('the population database is empty: import it first');
+    const sample = sampleRows.map((r) => preparePerson(r));
+    const left = staged.map((s) => s.prepared);
+
+    // u: random pairs.
+    const randomPairs = o.randomPairs ?? 1_000_000;
+    const rp = randomPairIndices(left.length, sample.length, randomPairs, seed);
+    const u = estimateU(PERSON_COMPARISONS, comparePairs(left, sample, rp.left, rp.right).vectors, { start: DEFAULT_PERSON_PARAMETERS });
+    const lambda = priorForPopulation(population || personTotal);
+    const start: ModelParameters = {
+      lambda,
+      comparisons: Object.fromEntries(PERSON_COMPARISONS.map((c) => [c.name, { m: [...DEFAULT_PERSON_PARAMETERS.comparisons[c.name].m], u: u[c.name] }])),
+    };
+
+    // m: EM sessions on a subsample, blocked in the database.
+    // The sample comes in table order (one feed after another): shuffle before taking a subsample.
+    const rnd = mulberry32(seed);
+    const shuffled = [...staged];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
+    const sessionStaged = shuffled.slice(0, sessionWant);
+    await client.query(createStageSql());
+    await copyLines(client, copyStageSql(), sessionStaged.map((s, i) => stageLine(i, s)));
+    await client.query('ANALYZE link_stage');
+    const labels = labelled((await client.query(labelledPairsSql())).rows);
+    const sessions: { result: EmResult; exclude: readonly string[]; name: string; pairs: number }[] = [];
+    const personCache = new Map<string, PreparedRecord>();
+    for (const session of TRAINING_SESSIONS) {
+      const pairs = (await client.query<{ i: number; pid: string }>(sessionPairsSql(session, cap))).rows;
+      const missing = [...new Set(pairs.map((p) => p.pid).filter((pid) => !personCache.has(pid)))];
+      for (let k = 0; k < missing.length; k += 20_000) {
+        const rows = (await client.query<PersonRowWithPid>(personsByPidSql(missing.slice(k, k + 20_000)))).rows;
+        for (const r of rows) personCache.set(r.pid, preparePerson(r));
+      }
+      const persons: PreparedRecord[] = [];
+      const index = new Map<string, number>();
+      const right = new Uint32Array(pairs.length);
+      pairs.forEach((p, k) => {
+        let j = index.get(p.pid);
+        if (j === undefined) {
+          j = persons.length;
+          index.set(p.pid, j);
+          persons.push(personCache.get(p.pid)!);
+        }
+        right[k] = j;
+      });
+      const vectors = comparePairs(sessionStaged.map((s) => s.prepared), persons, Uint32Array.from(pairs, (p) => p.i), right).vectors;
+      const result = estimateM(PERSON_COMPARISONS, start, vectors, {
+        exclude: session.exclude, fixM: session.fixM, labelled: labels, maxIterations: o.maxIterations ?? 200,
+      });
+      sessions.push({ result, exclude: session.exclude, name: session.name, pairs: pairs.length });
+      // What this session learnt of the ID number is what the later ones keep fixed.
+      if (!session.exclude.includes('id_number') && !session.fixM.includes('id_number')) {
+        start.comparisons.id_number = { ...start.comparisons.id_number, m: [...result.params.comparisons.id_number.m] };
+      }
+    }
+    const combined = combineSessions(PERSON_COMPARISONS, start, sessions.map((s) => ({ params: s.result.params, exclude: s.exclude })));
+
+    // λ: matches the pinyin session found, over the records it looked for, divided by the chance
+    // that a match agrees on the pinyin key at all.
+    const py = sessions.find((s) => s.name === 'pinyin')!;
+    const withName = sessionStaged.filter((s) => s.prepared.name).length;
+    const nameM = combined.comparisons[PERSON_COMPARISONS[C_NAME].name].m;
+    const keyAgrees = nameM[NAME_EXACT] + nameM[NAME_NORMALISED] + nameM[NAME_PINYIN];
+    const found = py.result.lambdaBlocked * py.pairs;
+    const share = Math.min(0.99, Math.max(0.05, withName ? found / withName / Math.max(keyAgrees, 0.5) : 0.9));
+    const params: ModelParameters = { ...combined, lambda: oneToManyPrior(population || personTotal, share) };
+
+    await client.query('ROLLBACK');
+    return {
+      params,
+      training: {
+        population: population || personTotal,
+        records: staged.length,
+        persons: sample.length,
+        randomPairs,
+        labelledPairs: labels ? labels.isMatch.length : 0,
+        shareInPopulation: Math.round(share * 1e4) / 1e4,
+        seed,
+        sessions: sessions.map((s) => ({
+          name: s.name, exclude: s.exclude, pairs: s.pairs, patterns: s.result.patterns, iterations: s.result.iterations,
+          converged: s.result.converged, lambdaBlocked: s.result.lambdaBlocked,
+        })),
+      },
+    };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
