@@ -87,6 +87,11 @@ suite('staff pages in Chromium', () => {
     await shot(anon, '01-login');
 
     const page = await as('demo-town');
+    // The first Tab reaches the skip link, which takes the keyboard to the page's content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('跳到正文');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
     expect(await page.getByTestId('unit-name').textContent()).toMatch(/街道$/);
     expect(await page.locator('h1').textContent()).toBe('工作台');
     expect(Number((await page.getByTestId('open-cases').locator('strong').textContent())?.replace('+', ''))).toBeGreaterThan(0);

@@ -317,6 +317,9 @@ export const en: Record<keyof typeof zh, string> = {
   'iaction.return': 'sent back',
   'iaction.archive': 'archived',
 
+  'iaction.result': 'result sent to the requester',
+  'iaction.remind': 'overdue reminder',
+
   'doc.title': 'Title',
   'doc.number': 'Reference no.',
   'doc.unit': 'Published by',

@@ -315,6 +315,9 @@ export const zh = {
   'iaction.return': '退回',
   'iaction.archive': '归档',
 
+  'iaction.result': '结果送达提交单位',
+  'iaction.remind': '超期提醒',
+
   'doc.title': '标题',
   'doc.number': '文号',
   'doc.unit': '发布单位',
