@@ -160,3 +160,21 @@ describe('web pages', () => {
     expect(dash.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
   });
 });
+
+describe('web pages, odds and ends', () => {
+  it('answers an unknown page with a 404 page, not the login', async () => {
+    const res = await t.app.inject({ url: '/ui/no-such-page' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('页面不存在');
+  });
+
+  it('masks the phone numbers an agency disagreement quotes', async () => {
+    const s = await session('demo-county');
+    const { rows } = await t.db.pool.query("SELECT id, payload FROM cases WHERE rule = 'agency_conflict' LIMIT 1");
+    const page = await t.app.inject({ url: `/ui/cases/${rows[0].id}`, headers: { cookie: s.cookie } });
+    expect(page.body).not.toContain('13900001111');
+    expect(page.body).toContain('139****1111');
+    if (rows[0].payload.populationValue) expect(page.body).not.toContain(rows[0].payload.populationValue);
+  });
+});

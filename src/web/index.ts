@@ -85,6 +85,8 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
 function errorPage(app: FastifyInstance, err: FastifyError | AppError | ApiError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const t = translator(langOf(req));
   const code = err instanceof AppError || err instanceof ApiError ? err.code : (err as FastifyError).validation ? 'YPQ_VALIDATION' : undefined;
+  // An unknown /ui path has no route config, so the gateway asked it for a bearer token: it is a 404.
+  if (code === 'YPQ_UNAUTHORIZED' && !req.routeOptions.url) return errorPage(app, new AppError('YPQ_ROUTE_NOT_FOUND', [req.url.split('?')[0]]), req, reply);
   if (code === 'YPQ_UNAUTHORIZED') {
     reply.header('set-cookie', clearSessionCookie(req));
     if (req.method === 'GET') return reply.redirect(`/ui/login?next=${encodeURIComponent(req.url)}`, 303);

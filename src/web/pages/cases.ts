@@ -144,14 +144,24 @@ export async function personCard(c: Ctx, p: Person, reveal: boolean): Promise<Ht
   </dl>`;
 }
 
+function maskedValue(v: string, fieldName: string, reveal: boolean): Html {
+  return /phone/i.test(fieldName) ? phone(v, reveal) : idNumber(v, reveal);
+}
+
 async function payloadView(c: Ctx, payload: Record<string, unknown>, reveal: boolean): Promise<Html> {
   const entries = Object.entries(payload);
   if (!entries.length) return empty(c);
   const rows: Html[] = [];
+  // A disagreement about an ID number or a phone quotes them: masked like the person's own.
+  const disputedIdentifier = /id|phone/i.test(String(payload.field ?? ''));
   for (const [k, v] of entries) {
     let shown: Html | string;
     if (v === null || v === undefined) shown = '—';
     else if (IDENTIFIER_FIELDS.has(k)) shown = idNumber(String(v), reveal);
+    else if (disputedIdentifier && k === 'populationValue') shown = maskedValue(String(v), String(payload.field), reveal);
+    else if (disputedIdentifier && k === 'values' && typeof v === 'object') {
+      shown = html`${Object.entries(v as Record<string, unknown>).map(([agency, x]) => html`<span class="mono">${agency}</span>: ${maskedValue(String(x), String(payload.field), reveal)}<br>`)}`;
+    }
     else if (/Division$/.test(k) && typeof v === 'string') shown = await divisionLabel(c, v);
     else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) shown = dateTime(c.lang, v);
     else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) shown = date(c.lang, v);
