@@ -178,3 +178,30 @@ describe('web pages, odds and ends', () => {
     if (rows[0].payload.populationValue) expect(page.body).not.toContain(rows[0].payload.populationValue);
   });
 });
+
+describe('handover between townships through the pages', () => {
+  it('hands a case to another township, which sees it and answers', async () => {
+    const a = await session('demo-town');
+    const b = await session('demo-town2');
+    const [townA, townB] = [(await t.db.pool.query("SELECT unit FROM users WHERE username = 'demo-town'")).rows[0].unit, (await t.db.pool.query("SELECT unit FROM users WHERE username = 'demo-town2'")).rows[0].unit];
+    const id = await caseOf(townA);
+    const post = (s: { cookie: string; csrf: string }, action: string, body: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: `/ui/cases/${id}/${action}`, payload: form({ _csrf: s.csrf, ...body }), headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+    expect((await t.app.inject({ url: `/ui/cases/${id}`, headers: { cookie: b.cookie } })).statusCode).toBe(404);
+    const d = await post(a, 'delegate', { to: townB, request: '请协助核实该户现居住情况', deadline: '2099-01-31' });
+    expect(d.headers.location).toBe(`/ui/cases/${id}?done=delegate`);
+    const seen = await t.app.inject({ url: `/ui/cases/${id}`, headers: { cookie: b.cookie } });
+    expect(seen.statusCode).toBe(200);
+    expect(seen.body).toContain('data-action="answer"');
+    expect(seen.body).toContain('请协助核实该户现居住情况');
+    const ans = await post(b, 'answer', { answer: '已核实，仍在本辖区居住' });
+    expect(ans.headers.location).toBe(`/ui/cases/${id}?done=answer`);
+    const back = await t.app.inject({ url: `/ui/cases/${id}`, headers: { cookie: a.cookie } });
+    expect(back.body).toContain('已核实，仍在本辖区居住');
+    // A refused action comes back as a translated notice, not an error page.
+    const refused = await post(a, 'resolve', { comment: 'x' });
+    expect(refused.headers.location).toBe(`/ui/cases/${id}?error=YPQ_CASE_STATE`);
+    const notice = await t.app.inject({ url: refused.headers.location as string, headers: { cookie: a.cookie } });
+    expect(notice.body).toContain('案件当前状态不允许此操作');
+  });
+});
