@@ -205,3 +205,17 @@ describe('handover between townships through the pages', () => {
     expect(notice.body).toContain('案件当前状态不允许此操作');
   });
 });
+
+describe('administration through the pages', () => {
+  it("changes a user's role and unit, and only an admin may", async () => {
+    const admin = await session('demo-admin');
+    const county = await session('demo-county');
+    const { rows } = await t.db.pool.query("SELECT id FROM users WHERE username = 'demo-town2'");
+    const post = (s: { cookie: string; csrf: string }) =>
+      t.app.inject({ method: 'POST', url: `/ui/admin/users/${rows[0].id}`, payload: form({ _csrf: s.csrf, op: 'change', role: 'township', unit: '430124003' }), headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+    expect((await post(county)).headers.location).toBe('/ui/admin/users?error=YPQ_FORBIDDEN');
+    expect((await post(admin)).headers.location).toBe('/ui/admin/users?done=user_change');
+    expect((await t.db.pool.query('SELECT unit FROM users WHERE id = $1', [rows[0].id])).rows[0].unit).toBe('430124003');
+    await t.db.pool.query("UPDATE users SET unit = '430124002' WHERE id = $1", [rows[0].id]);
+  });
+});

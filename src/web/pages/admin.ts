@@ -43,6 +43,10 @@ async function usersPage(c: Ctx) {
           <td><form method="post" action="/ui/admin/users/${u.id}" class="inline">${csrfField(c)}
             ${u.active ? html`<button name="op" value="disable">${c.t('user.disable')}</button>` : html`<button name="op" value="enable">${c.t('user.enable')}</button>`}
             ${u.lockedUntil ? html`<button name="op" value="unlock">${c.t('user.unlock')}</button>` : ''}</form>
+            <details class="inline-edit"><summary>${c.t('user.change')}</summary><form method="post" action="/ui/admin/users/${u.id}" class="inline">${csrfField(c)}
+              <label class="sr-only" for="role-${u.id}">${c.t('user.role')}</label><select id="role-${u.id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === u.role ? html` selected` : ''}>${c.t.code('role', r)}</option>`)}</select>
+              <label class="sr-only" for="unit-${u.id}">${c.t('user.unit')}</label><input id="unit-${u.id}" name="unit" value="${u.unit}" required maxlength="40" size="10">
+              <button name="op" value="change">${c.t('user.save')}</button></form></details>
             <form method="post" action="/ui/admin/users/${u.id}/password" class="inline">${csrfField(c)}<label class="sr-only" for="pw-${u.id}">${c.t('user.newPassword')}</label><input id="pw-${u.id}" type="password" name="password" placeholder="${c.t('user.newPassword')}" required minlength="10" autocomplete="new-password"><button>${c.t('user.reset')}</button></form></td></tr>`,
       )}</tbody></table>`
     : empty(c);
@@ -90,7 +94,12 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   pagePost(app, '/ui/admin/users/:id', async (c) => {
     const id = idParam(c);
     const op = field(c.req.body, 'op');
-    const patch = op === 'disable' ? { active: false } : op === 'enable' ? { active: true } : op === 'unlock' ? { unlock: true } : null;
+    const patch =
+      op === 'disable' ? { active: false }
+      : op === 'enable' ? { active: true }
+      : op === 'unlock' ? { unlock: true }
+      : op === 'change' ? { role: field(c.req.body, 'role'), unit: field(c.req.body, 'unit') }
+      : null;
     if (!patch) return c.redirect('/ui/admin/users?error=YPQ_VALIDATION');
     return act(c, '/ui/admin/users', `user_${op}`, () => c.api.send('PATCH', `/v1/coordination/users/${id}`, patch));
   });
