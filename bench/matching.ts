@@ -45,7 +45,13 @@ const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
 const say = (s: string) => process.stderr.write(`${s}\n`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+let peakLinkRss = 0;
+let linking = false;
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  if (linking) peakLinkRss = Math.max(peakLinkRss, rss);
+}, 100);
 
 async function timed<T>(label: string, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = performance.now();
@@ -53,6 +59,36 @@ async function timed<T>(label: string, f: () => Promise<T>): Promise<{ ms: numbe
   const ms = performance.now() - t;
   say(`  ${label}: ${secs(ms)}`);
   return { ms, value };
+}
+
+/**
+ * CPU seconds used so far by the embedded server (its backends, and the ones that exited):
+ * the machine is shared, so wall time alone would also measure the neighbours.
+ */
+async function serverCpuSeconds(pool: pg.Pool): Promise<number> {
+  const ticks = (pid: number | string, fields: number[]) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return fields.reduce((a, f) => a + Number(rest[f - 3]), 0);
+    } catch {
+      return 0;
+    }
+  };
+  const backend = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const stat = fs.readFileSync(`/proc/${backend}/stat`, 'utf8');
+  const postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  let total = ticks(postmaster, [14, 15, 16, 17]);
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += ticks(d, [14, 15]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total / 100; // USER_HZ
 }
 
 async function copyInto(pool: pg.Pool, sql: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<void> {
@@ -290,13 +326,18 @@ async function runScale(persons: number): Promise<string> {
     const settings = matchSettings(loadConfig({ LOG_LEVEL: 'silent' }));
     const runs: { feed: FeedKind; r: LinkRunResult; ms: number }[] = [];
     const cpu0 = process.cpuUsage();
+    const pgCpu0 = await serverCpuSeconds(pool);
+    peakLinkRss = process.memoryUsage().rss;
+    linking = true;
     for (const feed of FEEDS) {
       const t = performance.now();
       const r = await linkBatchRun({ pool, log, settings }, batches[feed], { measureFloor: true });
       runs.push({ feed, r, ms: performance.now() - t });
       say(`    linked ${feed}: ${r.records} records, ${r.persons} persons, ${r.pairs} pairs — ${JSON.stringify(r.timings)}`);
     }
+    linking = false;
     const cpu = process.cpuUsage(cpu0);
+    const pgCpu = (await serverCpuSeconds(pool)) - pgCpu0;
     const rows = await resultRows(pool);
     const tallies = await evaluate(pool, feeds.truth, rows);
     const sweep: string[] = ['| link threshold | precision | recall | F1 | review rate | false links |', '|---:|---:|---:|---:|---:|---:|'];
@@ -327,8 +368,11 @@ async function runScale(persons: number): Promise<string> {
       `| **link + apply** | **${secs(total)}** | **${Math.round(records / (total / 1000)).toLocaleString('en')}** |`,
       `| floor: exact-ID join of the same staged persons | ${secs(floor)} | ${Math.round(records / (floor / 1000)).toLocaleString('en')} |`,
       '',
+      `CPU during linking: gateway process ${secs((cpu.user + cpu.system) / 1000)}, PostgreSQL ${secs(pgCpu * 1000)} ` +
+        `(${Math.round(records / ((cpu.user + cpu.system) / 1e6 + pgCpu)).toLocaleString('en')} records per CPU-second of both together).`,
       `Candidate pairs scored: ${runs.reduce((a, x) => a + x.r.pairs, 0).toLocaleString('en')}. ` +
-        `Gateway process: peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, CPU ${secs((cpu.user + cpu.system) / 1000)} during linking. ` +
+        `Gateway process: peak RSS while linking ${(peakLinkRss / 2 ** 20).toFixed(0)} MiB ` +
+        `(the benchmark's own generator, truth and population buffers included: ${(peakRss / 2 ** 20).toFixed(0)} MiB at most over the run). ` +
         `PostgreSQL: shared_buffers 512 MB (embedded defaults), same machine.`,
       '',
       `Per batch (ms): ${runs.map((x) => `${x.feed} ${JSON.stringify(x.r.timings)}`).join('; ')}`,

@@ -146,11 +146,16 @@ export async function decideSpouses(
 
 export function createdNewbornsSql(i: number[], births: string[], counties: string[]): Sql {
   return {
-    text: `SELECT c.i, p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
-           FROM unnest($1::integer[], $2::date[], $3::text[]) AS c (i, birth, county)
-           JOIN persons p ON p.birth_date = c.birth AND left(p.residence_division, 6) = c.county
-           JOIN link_created_persons lc ON lc.pid = p.pid AND lc.feed = 'birth' AND lc.role = 'child'
-           ORDER BY c.i, p.pid`,
+    // Everyone born on those days (the birth-date index), then only the children created from certificates.
+    text: `WITH c AS (SELECT * FROM unnest($1::integer[], $2::date[], $3::text[]) AS c (i, birth, county)),
+                born AS (SELECT x.* FROM (SELECT DISTINCT birth FROM c) d
+                         CROSS JOIN LATERAL (
+                           SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
+                           FROM persons p WHERE p.birth_date = d.birth AND p.birth_date IS NOT NULL LIMIT 100000) x),
+                kids AS (SELECT born.* FROM born
+                         WHERE EXISTS (SELECT 1 FROM link_created_persons lc WHERE lc.pid = born.pid AND lc.feed = 'birth' AND lc.role = 'child'))
+           SELECT c.i, kids.* FROM c JOIN kids ON kids.birth_date = c.birth AND left(kids.residence_division, 6) = c.county
+           ORDER BY c.i, kids.pid`,
     values: [i, births, counties],
   };
 }

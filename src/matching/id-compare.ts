@@ -28,7 +28,8 @@ export function prepareId(raw: string | null | undefined): PreparedId | null {
 }
 
 /**
- * exact / one_edit (one wrong character or one adjacent transposition) / differs / MISSING.
+ * exact / one_edit (one wrong character or one adjacent transposition) / differs / MISSING
+ * (no number, or numbers without check digits that differ only in the sequence).
  * When either side was a 15-digit number its check digit was computed, not written, so only the
  * first 17 characters are evidence: a typo in a legacy number is still one edit.
  */
@@ -47,6 +48,11 @@ export function compareIds(a: PreparedId | null, b: PreparedId | null): number {
     }
   }
   if (diffs === 0) return ID_EXACT;
+  // Without a check digit (a legacy 15-digit number on either side) a difference in the
+  // sequence digits is no evidence either way: people born the same day in the same county hold
+  // numbers that differ just there, and nothing tells a typo from a neighbour. (With a check
+  // digit it is: a typo fails the check, a neighbour's number differs in the check digit too.)
+  if (n === 17 && first >= 14) return MISSING;
   return ID_ONE_EDIT;
 }
 

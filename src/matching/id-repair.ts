@@ -5,10 +5,11 @@
 // transposition, so a number with one such error always fails its check (it is "suspect"),
 // and among the ~170 numbers one edit away only those whose check digit fits can be the one
 // meant: at most one digit per position makes the sum right, so a suspect number has at most
-// 17 + 1 + 17 repairs (typically ~20). A legacy 15-digit number has no check digit: every
-// one-edit variant is possible (≤ 149), which is affordable because such numbers are rare.
-// Numbers with a correct check digit get no repairs: a typo cannot produce one (two typos
-// can, and are not looked for — nor are they by ID_KEY_WINDOWS).
+// 17 + 1 + 17 repairs (typically ~20). Numbers with a correct check digit get no repairs: a typo
+// cannot produce one (two typos can, and are not looked for — nor are they by ID_KEY_WINDOWS).
+// Nor do legacy 15-digit numbers: without a check digit every one of their ~150 one-edit
+// variants is possible, and in a real register most of those are the numbers of neighbours born
+// the same day or in the same place — a typo in one is left to the name and birth-date keys.
 import { checkDigit } from '../normalise/id-number.js';
 import { isRealDate } from '../normalise/dates.js';
 import type { PreparedId } from './id-compare.js';
@@ -24,10 +25,10 @@ function swap(s: string, i: number): string {
   return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
 }
 
-/** Valid 18-character numbers one substitution or adjacent transposition from `id`; [] when it is verified. */
+/** Valid 18-character numbers one substitution or adjacent transposition from a suspect `id`; else []. */
 export function idRepairs(id: PreparedId | null): string[] {
-  if (!id || id.verified) return [];
-  return id.upgraded ? legacyRepairs(id.value) : suspectRepairs(id.value);
+  if (!id || id.verified || id.upgraded) return [];
+  return suspectRepairs(id.value);
 }
 
 function suspectRepairs(s: string): string[] {
@@ -44,18 +45,5 @@ function suspectRepairs(s: string): string[] {
   for (let i = 0; i < 16; i++) if (body[i] !== body[i + 1]) add(swap(body, i), check);
   // The last digit and the check character exchanged (only when the check character is a digit).
   if (check !== 'X' && check !== body[16]) add(body.slice(0, 16) + check, body[16]);
-  return [...out];
-}
-
-/** A 15-digit number as upgraded (century 19 inserted, check digit computed): vary the 15 written digits. */
-function legacyRepairs(s: string): string[] {
-  const written = s.slice(0, 6) + s.slice(8, 17);
-  const out = new Set<string>();
-  const add = (w: string) => {
-    const first17 = w.slice(0, 6) + '19' + w.slice(6);
-    if (w !== written && realBirth(first17)) out.add(first17 + checkDigit(first17));
-  };
-  for (let i = 0; i < 15; i++) for (const d of DIGITS) if (d !== written[i]) add(written.slice(0, i) + d + written.slice(i + 1));
-  for (let i = 0; i < 14; i++) if (written[i] !== written[i + 1]) add(swap(written, i));
   return [...out];
 }

@@ -107,13 +107,20 @@ export async function decideStaged(
   o: { exclude?: ReadonlyMap<number, string>; measureFloor?: boolean },
 ): Promise<{ decisions: LinkDecision[]; pairs: number; timings: Record<string, number> }> {
   const population = await populationSize(client);
-  const linked = await linkStaged(client, staged, model, settings, { ...o, populationSize: population });
+  // The family decisions run between the rounds (a father the mother's spouse settles needs no
+  // round 2) and again after (round 2 re-decides the undecided, and may link an anchor).
+  const family = async (decisions: LinkDecision[]) => {
+    await decideSpouses(client, records, staged, decisions, model, settings.thresholds);
+    await decideChildren(client, records, staged, decisions, model, settings.thresholds);
+    await decideNewbornRegistrations(client, records, staged, decisions, model, settings.thresholds);
+  };
+  const linked = await linkStaged(client, staged, model, settings, {
+    ...o, populationSize: population, betweenRounds: (d) => family(d as LinkDecision[]),
+  });
   const decisions = linked.decisions as LinkDecision[];
   const t = performance.now();
-  await decideSpouses(client, records, staged, decisions, model, settings.thresholds);
-  await decideChildren(client, records, staged, decisions, model, settings.thresholds);
-  await decideNewbornRegistrations(client, records, staged, decisions, model, settings.thresholds);
-  linked.timings.family = Math.round(performance.now() - t);
+  await family(decisions);
+  linked.timings.family = (linked.timings.family ?? 0) + Math.round(performance.now() - t);
   return { decisions, pairs: linked.pairs, timings: linked.timings };
 }
 

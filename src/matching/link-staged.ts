@@ -13,7 +13,8 @@ import { preparePerson, type PersonMatchRow, type PreparedRecord } from './recor
 import { repairLines, stageLine, type StagedPerson } from './stage-records.js';
 import {
   analyzeStageSql, anySuspectPersonsSql, copyRepairsSql, copyStageSql, createCandidatesSql, createStageSql, exactIdFloorSql,
-  fuzzyPairsSql, idPairsSql, markRound2Sql, newCandidatesSql, pairRowsSql, settleExactSql, suspectPersonPairsSql,
+  FIRST_FUZZY_RULE, FUZZY_RULES, fuzzyPairsSql, ID_RULE_NAMES, idPairsSql, markRound2Sql, newCandidatesSql, pairRowsSql, pairsByRuleSql,
+  settleExactSql, suspectPersonPairsSql,
 } from './sql/blocking-sql.js';
 import { frequenciesOfSql } from './sql/frequency-sql.js';
 import type { Sql } from './sql/sql.js';
@@ -44,6 +45,8 @@ export interface LinkOptions {
   /** Time the exact-ID join of the same staged persons on its own (the benchmark's floor). */
   measureFloor?: boolean;
   populationSize: number;
+  /** Runs on round 1's decisions before round 2 looks for the undecided (the family decisions). */
+  betweenRounds?: (decisions: Decision[]) => Promise<void>;
 }
 
 const CHUNK = 1 << 16;
@@ -179,6 +182,10 @@ export async function linkStaged(
   const decisions = first.decisions;
   let pairs = first.pairs;
   lap('score');
+  if (opts.betweenRounds) {
+    await opts.betweenRounds(decisions);
+    lap('family');
+  }
 
   // Round 2, for the undecided only: keys that survive a wrong birth date or name. A person
   // round 1 linked keeps its link — a candidate only these looser keys find cannot outscore
@@ -195,6 +202,13 @@ export async function linkStaged(
     undecided.forEach((i, k) => (decisions[i] = second.decisions[k]));
     pairs += second.pairs;
     lap('score');
+  }
+  if (opts.measureFloor) {
+    // Diagnostics for the benchmark: how many pairs each rule brought (a pair may come by several).
+    for (const r of (await client.query<{ rule: number; n: number }>(pairsByRuleSql())).rows) {
+      const name = r.rule < FIRST_FUZZY_RULE ? ID_RULE_NAMES[r.rule] : FUZZY_RULES[r.rule - FIRST_FUZZY_RULE].name;
+      timings[`pairs.${name}`] = r.n;
+    }
   }
   return { decisions, candidates, pairs, timings };
 }

@@ -98,8 +98,8 @@ export function stageLine(i: number, p: StagedPerson): string {
   }
   const counties = [...new Set(r.divisions.filter((c) => c.length >= 6).map((c) => c.slice(0, 6)))];
   const name = r.name;
-  // Where to look by name when the division given is finer than a county: the whole county too.
-  const lookCounty = p.lookIn && p.lookIn.length > 6 ? p.lookIn.slice(0, 6) : null;
+  // The county to look in by name (round 2): of whatever division is given, a county or finer.
+  const lookCounty = p.lookIn && p.lookIn.length >= 6 ? p.lookIn.slice(0, 6) : null;
   return [
     i, t(r.id?.value), r.id ? (r.id.verified ? 't' : 'f') : N, t(name?.norm), t(name?.pinyin), t(name ? [...name.norm][0] : null),
     r.sex || N, dates, t(counties[0]), t(counties[1] ?? counties[0]), t(p.lookIn), p.lookIn ? prefixEnd(p.lookIn) : N,

@@ -20,7 +20,7 @@ export function createStageSql(): Sql {
              county1 text, county2 text, look_lo text, look_hi text, lookc_lo text, lookc_hi text, phone text, fuzzy boolean NOT NULL DEFAULT true
            ) ON COMMIT DROP;
            CREATE TEMP TABLE link_stage_repairs (i integer NOT NULL, id text NOT NULL) ON COMMIT DROP;
-           CREATE TEMP TABLE link_pairs (i integer NOT NULL, pid text NOT NULL, exact boolean NOT NULL DEFAULT false) ON COMMIT DROP`,
+           CREATE TEMP TABLE link_pairs (i integer NOT NULL, pid text NOT NULL, exact boolean NOT NULL DEFAULT false, rule smallint NOT NULL) ON COMMIT DROP`,
     values: [],
   };
 }
@@ -32,13 +32,13 @@ export const analyzeStageSql = (): Sql => ({ text: 'ANALYZE link_stage; ANALYZE 
 /** Exact numbers and repairs of suspect ones; `exact` marks a verified number met with the same name key. */
 export function idPairsSql(cap: number): Sql {
   return {
-    text: `INSERT INTO link_pairs (i, pid, exact)
-           SELECT s.i, x.pid, coalesce(s.id_verified AND NOT x.id_suspect AND (s.name_pinyin IS NULL OR x.name_pinyin = s.name_pinyin), false)
+    text: `INSERT INTO link_pairs (i, pid, exact, rule)
+           SELECT s.i, x.pid, coalesce(s.id_verified AND NOT x.id_suspect AND (s.name_pinyin IS NULL OR x.name_pinyin = s.name_pinyin), false), 0
            FROM link_stage s
            CROSS JOIN LATERAL (SELECT p.pid, p.id_suspect, p.name_pinyin FROM persons p WHERE p.id_number = s.id LIMIT $1) x
            WHERE s.id IS NOT NULL
            UNION ALL
-           SELECT r.i, x.pid, false
+           SELECT r.i, x.pid, false, 1
            FROM link_stage_repairs r
            CROSS JOIN LATERAL (SELECT p.pid FROM persons p WHERE p.id_number = r.id LIMIT $1) x`,
     values: [cap],
@@ -50,8 +50,8 @@ export const anySuspectPersonsSql = (): Sql => ({ text: 'SELECT EXISTS (SELECT 1
 /** Persons whose stored number has a wrong check digit, by the masked variants both numbers share. */
 export function suspectPersonPairsSql(): Sql {
   return {
-    text: `INSERT INTO link_pairs (i, pid)
-           SELECT DISTINCT k.i, sp.pid
+    text: `INSERT INTO link_pairs (i, pid, rule)
+           SELECT DISTINCT k.i, sp.pid, 2
            FROM (SELECT p.pid, unnest(ypq_id_window_keys(p.id_number)) AS key FROM persons p WHERE p.id_suspect AND p.id_number IS NOT NULL) sp
            JOIN (SELECT s.i, unnest(ypq_id_window_keys(s.id)) AS key FROM link_stage s WHERE s.id IS NOT NULL) k ON k.key = sp.key`,
     values: [],
@@ -76,6 +76,15 @@ interface FuzzyRule {
   applies: string;
   /** The probe: a condition on persons p given the staged person s (each an indexed expression). */
   probe: string;
+}
+
+/** link_pairs.rule: 0 exact ID, 1 ID repair, 2 suspect stored ID, FIRST_FUZZY_RULE + k the k-th fuzzy rule. */
+export const ID_RULE_NAMES = ['id_exact', 'id_repair', 'id_suspect_person'] as const;
+export const FIRST_FUZZY_RULE = 10;
+
+/** Pairs found so far by each rule (before de-duplication), for the benchmark's diagnostics. */
+export function pairsByRuleSql(): Sql {
+  return { text: 'SELECT rule, count(*)::integer AS n FROM link_pairs GROUP BY rule ORDER BY rule', values: [] };
 }
 
 /** The blocking rules of the fuzzy pass, each named after BlockingRule where it is one. */
@@ -126,14 +135,15 @@ export const FUZZY_RULES: readonly FuzzyRule[] = [
             AND (s.sex IS NULL OR p.sex NOT IN (1, 2) OR p.sex = s.sex)`,
   },
   {
-    // no birth date (housing residents, parents on a birth certificate): the name where they live
+    // no birth date (housing residents, household events without one): the name in their village or township
     name: 'pinyin_residence',
     round: 1,
-    applies: 's.name_pinyin IS NOT NULL AND s.birth IS NULL AND s.look_lo IS NOT NULL',
+    applies: 's.name_pinyin IS NOT NULL AND s.birth IS NULL AND length(s.look_lo) > 6',
     probe: 'p.name_pinyin = s.name_pinyin AND p.residence_division >= s.look_lo AND p.residence_division < s.look_hi',
   },
   {
-    // …and in the whole county: someone who moved since (capped: common names say too little there)
+    // …and in the whole county: someone who moved since, a parent on a birth certificate (capped:
+    // a common name says too little there)
     name: 'pinyin_county',
     round: 2,
     applies: 's.name_pinyin IS NOT NULL AND s.birth IS NULL AND s.lookc_lo IS NOT NULL',
@@ -149,15 +159,15 @@ export const FUZZY_RULES: readonly FuzzyRule[] = [
 
 /** The fuzzy rules of a round for the staged persons marked fuzzy; blocks larger than cap are dropped. */
 export function fuzzyPairsSql(cap: number, round: 1 | 2): Sql {
-  const branches = FUZZY_RULES.filter((r) => r.round === round).map(
-    (r) => `SELECT i, pid FROM (
+  const branches = FUZZY_RULES.map((r, k) => ({ r, rule: FIRST_FUZZY_RULE + k })).filter(({ r }) => r.round === round).map(
+    ({ r, rule }) => `SELECT i, pid, ${rule} FROM (
               SELECT s.i, x.pid, count(*) OVER (PARTITION BY s.i) AS n
               FROM link_stage s
               CROSS JOIN LATERAL (SELECT p.pid FROM persons p WHERE ${r.probe} LIMIT $1) x
               WHERE s.fuzzy AND ${r.applies}) ${r.name}
             WHERE n < $1`,
   );
-  return { text: `INSERT INTO link_pairs (i, pid)\n${branches.join('\nUNION ALL\n')}`, values: [cap + 1] };
+  return { text: `INSERT INTO link_pairs (i, pid, rule)\n${branches.join('\nUNION ALL\n')}`, values: [cap + 1] };
 }
 
 export const createCandidatesSql = (): Sql => ({

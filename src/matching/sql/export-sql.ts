@@ -18,7 +18,7 @@ export function exportLinksSql(batch?: number): Sql {
       FROM link_results r
       JOIN feed_records f ON f.agency = r.agency AND f.feed = r.feed AND f.record_id = r.record_id AND f.version = r.version ${linkFilter}
       UNION ALL
-      SELECT DISTINCT b.feed, j.record_id, roles.role, 'rejected', NULL, NULL
+      SELECT DISTINCT b.feed, j.record_id, roles.role, 'rejected', NULL::text, NULL::numeric
       FROM batch_rejects j
       JOIN batches b ON b.id = j.batch_id AND b.status = 'committed'
       JOIN ${ROLES_SQL} ON roles.feed = b.feed

@@ -2,14 +2,16 @@
 // - u from comparisons of random (record, person) pairs: a sample of current feed records
 //   against a sample of persons — almost every such pair is two different people;
 // - m by EM in three sessions, each blocking a sample of records on one coarse key (the exact
-//   ID; the pinyin of the name; birth date and sex) and leaving the comparisons that key forces
-//   to agree out of that session; each comparison's m is the mean over the sessions that
-//   estimated it. Clerks' decisions enter every session as labelled pairs;
-// - the prior λ from the share of records that have a match in the population (from the pinyin
-//   session's EM, corrected for the matches whose pinyin disagrees) over the population's size.
+//   ID; the pinyin of the name; birth date and sex; the phone) and leaving the comparisons that
+//   key forces to agree out of that session; each comparison's m is the mean over the sessions
+//   that estimated it (the ID number's from the phone session only, see train-sql.ts). Clerks'
+//   decisions enter every session as labelled pairs;
+// - the prior λ from the share of records that have a match in the population (records whose
+//   ID number is a person's) over the population's size, as 1:N odds (oneToManyPrior).
 // Sampling is seeded (TABLESAMPLE … REPEATABLE): the same data and seed give the same model.
 import type pg from 'pg';
-import { comparePairs, PERSON_COMPARISONS, C_NAME } from '../compare-pairs.js';
+import { comparePairs, PERSON_COMPARISONS } from '../compare-pairs.js';
+import { ID_EXACT } from '../id-compare.js';
 import { DEFAULT_PERSON_PARAMETERS, priorForPopulation } from '../default-model.js';
 import { combineSessions, estimateM, estimateU, randomPairIndices, type EmResult, type LabelledPairs } from '../estimate.js';
 import { mulberry32 } from '../prng.js';
@@ -17,7 +19,6 @@ import type { ModelParameters } from '../fellegi-sunter.js';
 import { copyLines } from '../link-staged.js';
 import { toSourceRecord, tuneLinkTransaction } from '../link-run.js';
 import { oneToManyPrior, populationSize } from '../model-store.js';
-import { NAME_EXACT, NAME_NORMALISED, NAME_PINYIN } from '../name-similarity.js';
 import { preparePerson, type PersonMatchRow, type PreparedRecord } from '../record.js';
 import { stageLine, stagePersons } from '../stage-records.js';
 import { copyStageSql, createStageSql } from '../sql/blocking-sql.js';
@@ -123,8 +124,10 @@ export async function estimateFromDatabase(pool: pg.Pool, o: EstimateOptions = {
     const labels = labelled((await client.query(labelledPairsSql())).rows);
     const sessions: { result: EmResult; exclude: readonly string[]; name: string; pairs: number }[] = [];
     const personCache = new Map<string, PreparedRecord>();
+    let idHits = 0;
     for (const session of TRAINING_SESSIONS) {
       const pairs = (await client.query<{ i: number; pid: string }>(sessionPairsSql(session, cap))).rows;
+      if (session.name === 'id') idHits = new Set(pairs.map((p) => p.i)).size;
       const missing = [...new Set(pairs.map((p) => p.pid).filter((pid) => !personCache.has(pid)))];
       for (let k = 0; k < missing.length; k += 20_000) {
         const rows = (await client.query<PersonRowWithPid>(personsByPidSql(missing.slice(k, k + 20_000)))).rows;
@@ -154,14 +157,11 @@ export async function estimateFromDatabase(pool: pg.Pool, o: EstimateOptions = {
     }
     const combined = combineSessions(PERSON_COMPARISONS, start, sessions.map((s) => ({ params: s.result.params, exclude: s.exclude })));
 
-    // λ: matches the pinyin session found, over the records it looked for, divided by the chance
-    // that a match agrees on the pinyin key at all.
-    const py = sessions.find((s) => s.name === 'pinyin')!;
-    const withName = sessionStaged.filter((s) => s.prepared.name).length;
-    const nameM = combined.comparisons[PERSON_COMPARISONS[C_NAME].name].m;
-    const keyAgrees = nameM[NAME_EXACT] + nameM[NAME_NORMALISED] + nameM[NAME_PINYIN];
-    const found = py.result.lambdaBlocked * py.pairs;
-    const share = Math.min(0.99, Math.max(0.05, withName ? found / withName / Math.max(keyAgrees, 0.5) : 0.9));
+    // λ: the share of records whose person is in the population — of the records with an ID
+    // number, those whose number is a person's, divided by the chance that a match's number is
+    // written exactly (m of the exact level); over the population's size.
+    const withId = sessionStaged.filter((s) => s.prepared.id).length;
+    const share = Math.min(0.99, Math.max(0.05, withId ? idHits / withId / start.comparisons.id_number.m[ID_EXACT] : 0.9));
     const params: ModelParameters = { ...combined, lambda: oneToManyPrior(population || personTotal, share) };
 
     await client.query('ROLLBACK');
