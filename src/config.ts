@@ -29,6 +29,10 @@ export interface Config {
   readonly caseEscalationCron: string;
   /** A case escalated to the county and still not handled this long after is escalated again (level 2). */
   readonly caseEscalationLevel2AfterHours: number;
+  /** Days after a hospital birth without a household birth registration before newborn_unregistered is raised. */
+  readonly newbornRegistrationDays: number;
+  /** When the newborn sweep runs (pg-boss cron, Beijing time). */
+  readonly newbornSweepCron: string;
   readonly notifyMaxAttempts: number;
   readonly notifyBackoffBaseMs: number;
   readonly notifyBackoffMaxMs: number;
@@ -178,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     caseDeadlineHours: deadlineOverrides(env),
     caseEscalationCron,
     caseEscalationLevel2AfterHours: intVar(env, 'CASE_ESCALATION_LEVEL2_AFTER_HOURS', 72, 1, 24 * 365),
+    newbornRegistrationDays: intVar(env, 'NEWBORN_REGISTRATION_DAYS', 30, 0, 3650),
+    newbornSweepCron: cronVar(env, 'NEWBORN_SWEEP_CRON', '15 2 * * *'),
     notifyMaxAttempts: intVar(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 100),
     notifyBackoffBaseMs: intVar(env, 'NOTIFY_BACKOFF_BASE_MS', 30_000, 1, 86_400_000),
     notifyBackoffMaxMs: intVar(env, 'NOTIFY_BACKOFF_MAX_MS', 6 * 3_600_000, 1, 7 * 86_400_000),

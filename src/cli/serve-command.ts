@@ -8,6 +8,7 @@ import { seedDemoCounty } from '../demo/seed.js';
 import { demoAccountBanner } from '../demo/seed-activity.js';
 import { startCaseJobs } from '../cases/case-jobs.js';
 import { startLinkWorker } from '../matching/link-job.js';
+import { rulesDeps, startRulesJobs } from '../rules/rules-jobs.js';
 import { matchSettings } from '../matching/settings.js';
 import { startNotifyWorker } from '../notify/notify-worker.js';
 import { startCoordinationJobs } from '../coordination/jobs.js';
@@ -34,7 +35,10 @@ export function serveCommand(): Command {
       const app = await buildApp({ cfg, pool: db.pool, keys, log });
       await startCaseJobs(boss, { pool: db.pool, cfg, log });
       // Committed batches are linked and applied as they arrive (the job intake enqueues).
-      const linker = await startLinkWorker(boss, { pool: db.pool, log, settings: matchSettings(cfg) }, { jobPollIntervalMs: cfg.jobPollIntervalMs });
+      const { settings: ruleSettings, deadlineOverrides } = rulesDeps({ pool: db.pool, cfg, log });
+      const linker = await startLinkWorker(boss, { pool: db.pool, log, settings: matchSettings(cfg) },
+        { jobPollIntervalMs: cfg.jobPollIntervalMs, rules: { settings: ruleSettings, deadlineOverrides } });
+      await startRulesJobs(boss, { pool: db.pool, cfg, log });
       const notifier = await startNotifyWorker(boss, { pool: db.pool, cfg, keys, log });
       await startCoordinationJobs(boss, { pool: db.pool, cfg, keys, log });
 

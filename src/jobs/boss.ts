@@ -10,6 +10,8 @@ export const QUEUES = {
   sftpPoll: 'sftp-poll',
   /** Escalate overdue cases to the county (cron, CASE_ESCALATION_CRON). */
   caseEscalation: 'case-escalation',
+  /** Births older than NEWBORN_REGISTRATION_DAYS without a household registration → cases (cron, NEWBORN_SWEEP_CRON). */
+  rulesNewbornSweep: 'rules-newborn-sweep',
   /** Deliver what is due in the notification outbox. */
   notifyDeliver: 'notify-deliver',
   /** Overdue business items → reminders, and reminder delivery (cron, COORD_REMINDER_CRON). */

@@ -45,7 +45,9 @@ export const RULES = [
     title: { zh: '孕产妇免费健康管理建档', en: 'Enrol in free maternal health care at the current township' },
     routing: 'residence',
     defaultDeadlineHours: 14 * DAY,
-    payloadFields: ['examDate', 'facilityCode', 'gestationalWeeks', 'expectedDate', 'residenceDivision', 'address', 'sourceRecordId'],
+    // name and contact added for the rule (src/rules/maternal-care-enrolment.ts), which sends only
+    // name, contact, expectedDate and facilityCode.
+    payloadFields: ['examDate', 'facilityCode', 'gestationalWeeks', 'expectedDate', 'residenceDivision', 'address', 'sourceRecordId', 'name', 'contact'],
   },
   {
     code: 'premarital_check_offer',
