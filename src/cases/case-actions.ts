@@ -14,7 +14,7 @@ import { caseDetail, loadVisibleCase } from './case-reads.js';
 import type { ActionBody, ActionName, Case } from './case-schema.js';
 import { nextStatus, requireCaseRight, type CaseStatus } from './case-state.js';
 import { withdrawPending } from './raise-case.js';
-import { inTransaction, type Db } from './transaction.js';
+import { inTransaction, type Db } from '../db/transaction.js';
 
 interface ActionContext {
   client: pg.PoolClient;

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { ruleDefinition } from '../rules/catalog.js';
 import type { Case, CaseDelegation, CaseHistoryEntry, CaseSummary } from './case-schema.js';
 import { AUTO_CLOSABLE, type CaseActor, type CaseScopeFacts, type CaseStatus } from './case-state.js';
-import { SqlParams } from './transaction.js';
+import { SqlParams } from '../db/transaction.js';
 
 export interface CaseRow {
   id: number;

@@ -5,7 +5,7 @@
 import { caseMessage, enqueueNotifications } from '../notify/notification-message.js';
 import { ESCALATION_ACTOR } from './case-state.js';
 import { auditAs } from './raise-case.js';
-import { inTransaction, type Db } from './transaction.js';
+import { inTransaction, type Db } from '../db/transaction.js';
 
 interface EscalatedRow {
   id: number;

@@ -16,7 +16,7 @@ import { caseMessage, enqueueNotifications } from '../notify/notification-messag
 import { caseForCauseSql, closeForCauseSql, insertCaseSql, insertHistorySql, withdrawDelegationSql } from './case-repo.js';
 import { RULES_ACTOR, type CaseActor, type CaseStatus } from './case-state.js';
 import { queueForDivision, queueUnit } from './township-router.js';
-import { inTransaction, type Db } from './transaction.js';
+import { inTransaction, type Db } from '../db/transaction.js';
 
 /** What raised the case: the agency, feed, batch and record, or a review decision. */
 export interface CaseSource {

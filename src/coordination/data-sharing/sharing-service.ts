@@ -6,7 +6,7 @@ import { audit } from '../../audit/audit-log.js';
 import type { FeedKind, Principal } from '../../auth/principal.js';
 import { appError } from '../../errors.js';
 import { monthRange, parseMonth, type Month } from '../shared/month.js';
-import { inTransaction } from '../shared/transaction.js';
+import { inTransaction } from '../../db/transaction.js';
 import { remind, reminderMessage } from '../reminders/remind.js';
 import type { NewReminder } from '../reminders/reminder-repo.js';
 import { COMPLETENESS_FIELDS } from './completeness-fields.js';

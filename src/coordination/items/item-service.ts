@@ -9,7 +9,7 @@ import { appError } from '../../errors.js';
 import { membership, type Member } from '../shared/member.js';
 import { decodeCursor, encodeCursor, pageOf } from '../shared/page.js';
 import { write } from '../shared/db-errors.js';
-import { inTransaction } from '../shared/transaction.js';
+import { inTransaction } from '../../db/transaction.js';
 import { remind, reminderMessage } from '../reminders/remind.js';
 import type { NewReminder } from '../reminders/reminder-repo.js';
 import {

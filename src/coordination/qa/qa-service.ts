@@ -8,7 +8,7 @@ import { appError } from '../../errors.js';
 import { countyScope, isOfficeOf, membership, type Member } from '../shared/member.js';
 import { decodeCursor, encodeCursor, pageOf } from '../shared/page.js';
 import { write } from '../shared/db-errors.js';
-import { inTransaction } from '../shared/transaction.js';
+import { inTransaction } from '../../db/transaction.js';
 import { answersOfSql, insertAnswerSql, insertQuestionSql, listQuestionsSql, questionByIdSql, toAnswer, toQuestionSummary, type AnswerRow, type QuestionRow } from './qa-repo.js';
 import type { NewQuestion, Question, QuestionStatus, QuestionSummary } from './qa-schema.js';
 

@@ -4,7 +4,7 @@
 // unique key skips it), and a return with a new deadline reminds again once that one passes.
 import type pg from 'pg';
 import { SYSTEM_ACTOR } from '../shared/system-actor.js';
-import { inTransaction } from '../shared/transaction.js';
+import { inTransaction } from '../../db/transaction.js';
 import { insertEventSql, overdueAssignmentsSql, overdueRef } from '../items/item-repo.js';
 import { remind, reminderMessage } from './remind.js';
 import type { NewReminder } from './reminder-repo.js';

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { Principal } from '../../auth/principal.js';
 import { appError } from '../../errors.js';
 import { monthRange, parseMonth, type Month } from '../shared/month.js';
-import { inTransaction } from '../shared/transaction.js';
+import { inTransaction } from '../../db/transaction.js';
 import { supervisionScore } from './supervision-score.js';
 import {
   supervisionMonthSql, supervisionSql, supervisionTrendSql, upsertSupervisionSql, type SupervisionComputedRow, type SupervisionRow,

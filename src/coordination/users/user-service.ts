@@ -11,7 +11,7 @@ import { principalFromClaims, type Principal } from '../../auth/principal.js';
 import type { Config } from '../../config.js';
 import { AppError, appError } from '../../errors.js';
 import { write } from '../shared/db-errors.js';
-import { inTransaction } from '../shared/transaction.js';
+import { inTransaction } from '../../db/transaction.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
 import {
   insertUserSql, listUsersSql, loginFailedSql, loginSucceededSql, patchUserSql, setPasswordSql, toUser, userActiveSql, userByIdSql,

@@ -1,4 +1,4 @@
-// Case changes write several tables (case, history, outbox, audit) that must commit together.
+// Changes that write several tables (a row, its history, outbox, audit) commit together.
 import type pg from 'pg';
 
 /** A pool, or a client inside a transaction the caller opened (the rules raise cases within theirs). */
