@@ -71,7 +71,7 @@ describe('users: login, lockout, disabling and password changes', () => {
     expect(rows.map((r) => r.outcome)).toEqual(['ok', 'ok', 'unknown_user', 'failed', 'failed', 'failed_and_locked', 'locked', 'ok', 'ok']);
   });
 
-  it('disables a user: no more logins, and its token stops working on coordination routes', async () => {
+  it('disables a user: no more logins, and its token stops working on every route', async () => {
     const admin = (await login('admin', 'Adm1n-pass-long')).json().token;
     const clerk = (await login('clerk.li', 'Clerk-pass-123')).json().token;
     const { rows: [u] } = await t.db.pool.query("SELECT id FROM users WHERE username = 'clerk.li'");
@@ -82,6 +82,9 @@ describe('users: login, lockout, disabling and password changes', () => {
     const refused = await t.app.inject({ url: '/v1/coordination/reminders', headers: as(clerk) });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().message).toMatch(/disabled/);
+    for (const url of ['/v1/agencies', '/v1/cases', '/metrics']) {
+      expect((await t.app.inject({ url, headers: as(clerk) })).statusCode, url).toBe(401);
+    }
     // An admin cannot lock themselves out.
     const { rows: [a] } = await t.db.pool.query("SELECT id FROM users WHERE username = 'admin'");
     expect((await t.app.inject({ method: 'PATCH', url: `/v1/coordination/users/${a.id}`, headers: as(admin), payload: { active: false } })).statusCode).toBe(409);

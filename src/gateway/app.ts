@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { AppError, appError, errorBody } from '../errors.js';
 import type { KeyRing } from '../auth/keys.js';
 import { principalFromClaims, type Principal } from '../auth/principal.js';
+import { requireLiveUser } from '../coordination/users/user-service.js';
 import { registerSchemas } from './schemas.js';
 import { metricsRoutes, observeRequests } from './routes/metrics.js';
 import { healthRoutes } from './routes/health.js';
@@ -80,7 +81,7 @@ export async function buildApp(ctx: AppContext, extra: RoutePlugin[] = []): Prom
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.config?.public) return;
     // Pages take the session cookie and only the cookie; the API takes the header and only the header.
-    req.principal = req.routeOptions.config?.session ? await sessionPrincipal(ctx, req) : await authenticate(ctx.keys, req);
+    req.principal = req.routeOptions.config?.session ? await sessionPrincipal(ctx, req) : await authenticate(ctx, req);
   });
   observeRequests(app);
 
@@ -118,15 +119,18 @@ export async function buildApp(ctx: AppContext, extra: RoutePlugin[] = []): Prom
   return app;
 }
 
-async function authenticate(keys: KeyRing, req: FastifyRequest): Promise<Principal> {
+async function authenticate(ctx: AppContext, req: FastifyRequest): Promise<Principal> {
   const h = req.headers.authorization;
   const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
   if (!m) throw appError('YPQ_UNAUTHORIZED', 'send Authorization: Bearer <JWT>');
   let claims;
   try {
-    claims = await keys.verify(m[1]);
+    claims = await ctx.keys.verify(m[1]);
   } catch (err) {
     throw new AppError('YPQ_UNAUTHORIZED', [(err as { code?: string }).code ?? 'bad token'], { cause: err });
   }
-  return principalFromClaims(claims);
+  const principal = principalFromClaims(claims);
+  // A login token stops working on every route once its user is disabled or changes password.
+  await requireLiveUser(ctx.pool, m[1]);
+  return principal;
 }

@@ -4,10 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { changeOwnPassword, login } from '../../coordination/users/user-service.js';
 import type { Login, PasswordChange } from '../../coordination/users/user-schema.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   app.post<{ Body: Login }>(
     '/v1/auth/login',
     {

@@ -4,7 +4,6 @@ import { Type } from '@sinclair/typebox';
 import { handlingRecord, searchArchive } from '../../coordination/archive/archive-service.js';
 import { CountyCode, CursorParam, Limit, UnitCode } from '../../coordination/shared/schema-parts.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 const Range = {
   from: Type.Optional(Type.String({ format: 'date-time', description: 'archived at or after' })),
@@ -22,7 +21,6 @@ const SearchQuery = Type.Object({
 });
 
 export async function coordinationArchiveRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const pool = app.ctx.pool;
 
   app.get<{ Querystring: typeof SearchQuery.static }>(

@@ -8,7 +8,6 @@ import { parseMonth } from '../../coordination/shared/month.js';
 import { CountyCode, MonthKey, literals } from '../../coordination/shared/schema-parts.js';
 import { audit } from '../../audit/audit-log.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 const Filter = {
   month: Type.Optional(MonthKey),
@@ -22,7 +21,6 @@ const Filter = {
 const RangeBody = Type.Object({ from: MonthKey, to: MonthKey }, { additionalProperties: false });
 
 export async function coordinationDataSharingRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const { pool, cfg } = app.ctx;
 
   app.get<{ Querystring: SharingQuery }>(

@@ -8,7 +8,6 @@ import type { DocumentInput, DocumentKind } from '../../coordination/documents/d
 import { CountyCode, CursorParam, IdParams, Limit, UnitCode } from '../../coordination/shared/schema-parts.js';
 import { appError } from '../../errors.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 const ListQuery = Type.Object({
   unit: Type.Optional(UnitCode),
@@ -29,7 +28,6 @@ function contentDisposition(name: string): string {
 }
 
 export async function coordinationDocumentRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const { pool, cfg } = app.ctx;
   // Attachments arrive as the raw body of any type but JSON (this plugin's scope only).
   app.removeContentTypeParser('text/plain');

@@ -6,7 +6,6 @@ import { ITEM_BOXES, ItemActionBodies, ItemStatusSchema, type ItemActionBody, ty
 import { ITEM_ACTIONS, type ItemAction } from '../../coordination/items/item-state.js';
 import { CountyCode, CursorParam, IdParams, Limit, UnitCode, literals } from '../../coordination/shared/schema-parts.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 const Purpose = Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'why the items are read (audited); default "business item handling"' }));
 
@@ -31,7 +30,6 @@ const SUMMARY: Record<ItemAction, string> = {
 };
 
 export async function coordinationItemRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const pool = app.ctx.pool;
 
   app.get<{ Querystring: typeof ListQuery.static }>(

@@ -5,10 +5,8 @@ import { answerQuestion, askQuestion, getQuestion, listQuestions } from '../../c
 import { QUESTION_STATUSES, type NewQuestion, type QuestionStatus } from '../../coordination/qa/qa-schema.js';
 import { CountyCode, CursorParam, IdParams, Limit, UnitCode, literals } from '../../coordination/shared/schema-parts.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 export async function coordinationQaRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const pool = app.ctx.pool;
 
   app.get<{ Querystring: { status?: QuestionStatus; asker?: string; toUnit?: string; county?: string; limit?: number; cursor?: string } }>(

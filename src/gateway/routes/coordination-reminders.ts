@@ -5,10 +5,8 @@ import { listReminders, markReminderRead } from '../../coordination/reminders/re
 import { REMINDER_KINDS, type ReminderKind } from '../../coordination/reminders/reminder-schema.js';
 import { CursorParam, IdParams, Limit, UnitCode, literals } from '../../coordination/shared/schema-parts.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 export async function coordinationReminderRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const pool = app.ctx.pool;
 
   app.get<{ Querystring: { unit?: string; unread?: boolean; kind?: ReminderKind; limit?: number; cursor?: string } }>(

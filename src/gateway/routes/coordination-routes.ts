@@ -1,5 +1,5 @@
 // The coordination modules' routes (the county platform's eight modules), registered by buildApp.
-// Each plugin calls guardLiveUser (coordination-guard.ts) first.
+// Login tokens of disabled users are refused by the gateway's auth hook (app.ts) for every route.
 import type { RoutePlugin } from '../app.js';
 // The modules' shared schemas register themselves on import (shareSchema); routes name them by $ref.
 import '../../coordination/units/unit-schema.js';

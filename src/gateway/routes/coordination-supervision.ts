@@ -8,12 +8,10 @@ import { parseMonth } from '../../coordination/shared/month.js';
 import { MonthKey, literals } from '../../coordination/shared/schema-parts.js';
 import { audit } from '../../audit/audit-log.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 const Division = Type.String({ pattern: '^([0-9]{2}|[0-9]{6}|[0-9]{9})$' });
 
 export async function coordinationSupervisionRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const pool = app.ctx.pool;
 
   app.get<{ Querystring: { month: string; level?: string; unit?: string } }>(

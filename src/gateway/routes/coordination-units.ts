@@ -5,12 +5,10 @@ import { getUnit, listUnits, putUnit } from '../../coordination/units/unit-servi
 import { UNIT_KINDS, type UnitInput, type UnitKind } from '../../coordination/units/unit-schema.js';
 import { CountyCode, UnitCode, literals } from '../../coordination/shared/schema-parts.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 const CodeParams = Type.Object({ code: UnitCode });
 
 export async function coordinationUnitRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const pool = app.ctx.pool;
 
   app.get<{ Querystring: { kind?: UnitKind; topic?: string; q?: string; county?: string; includeInactive?: boolean } }>(

@@ -6,10 +6,8 @@ import { createUser, getUser, listUsers, patchUser, resetPassword } from '../../
 import type { NewUser, UserPatch } from '../../coordination/users/user-schema.js';
 import { IdParams, literals } from '../../coordination/shared/schema-parts.js';
 import { ErrorRef, authErrors } from '../schemas.js';
-import { guardLiveUser } from './coordination-guard.js';
 
 export async function coordinationUserRoutes(app: FastifyInstance): Promise<void> {
-  guardLiveUser(app);
   const { pool, cfg } = app.ctx;
   app.addHook('preHandler', async (req) => requireRole(req.principal, 'admin'));
 
