@@ -8,7 +8,7 @@
 //   certificate. Only doubtful decisions are settled this way, never a link overruled;
 // - a household birth registration is the newborn a hospital reported: the birth certificate
 //   rarely names the child, so the person created from it has no name to be found by, and is
-//   looked for among the children created from certificates, born that day in that county.
+//   looked for among the children created from certificates, born that day in that township.
 import type pg from 'pg';
 import type { Thresholds } from './decide.js';
 import type { Model } from './fellegi-sunter.js';
@@ -144,19 +144,28 @@ export async function decideSpouses(
   }
 }
 
-export function createdNewbornsSql(i: number[], births: string[], counties: string[]): Sql {
+/**
+ * Children created from certificates, born that day, of that sex, living in the registration's
+ * township (or county, when the registration names no finer division); at most 20 per
+ * registration — more would be review anyway.
+ */
+export function createdNewbornsSql(i: number[], births: string[], sexes: number[], places: string[]): Sql {
   return {
-    // Everyone born on those days (the birth-date index), then only the children created from certificates.
-    text: `WITH c AS (SELECT * FROM unnest($1::integer[], $2::date[], $3::text[]) AS c (i, birth, county)),
-                born AS (SELECT x.* FROM (SELECT DISTINCT birth FROM c) d
+    // MATERIALIZED fixes the order (dates → persons born then → created ones → registrations),
+    // whatever the statistics of link_created_persons say right after a batch created thousands.
+    text: `WITH c AS MATERIALIZED (SELECT * FROM unnest($1::integer[], $2::date[], $3::smallint[], $4::text[]) AS c (i, birth, sex, place)),
+                born AS MATERIALIZED (SELECT x.* FROM (SELECT DISTINCT birth FROM c) d
                          CROSS JOIN LATERAL (
                            SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
                            FROM persons p WHERE p.birth_date = d.birth AND p.birth_date IS NOT NULL LIMIT 100000) x),
-                kids AS (SELECT born.* FROM born
+                kids AS MATERIALIZED (SELECT born.* FROM born
                          WHERE EXISTS (SELECT 1 FROM link_created_persons lc WHERE lc.pid = born.pid AND lc.feed = 'birth' AND lc.role = 'child'))
-           SELECT c.i, kids.* FROM c JOIN kids ON kids.birth_date = c.birth AND left(kids.residence_division, 6) = c.county
-           ORDER BY c.i, kids.pid`,
-    values: [i, births, counties],
+           SELECT * FROM (
+             SELECT c.i, kids.*, row_number() OVER (PARTITION BY c.i ORDER BY kids.pid) AS k
+             FROM c JOIN kids ON kids.birth_date = c.birth AND left(kids.residence_division, length(c.place)) = c.place
+                              AND (c.sex = 0 OR kids.sex NOT IN (1, 2) OR kids.sex = c.sex)) ranked
+           WHERE k <= 20 ORDER BY i, pid`,
+    values: [i, births, sexes, places],
   };
 }
 
@@ -169,19 +178,20 @@ export async function decideNewbornRegistrations(
   model: Model,
   thresholds: Thresholds,
 ): Promise<void> {
-  const is: number[] = [], births: string[] = [], counties: string[] = [];
+  const is: number[] = [], births: string[] = [], sexes: number[] = [], places: string[] = [];
   staged.forEach((s, i) => {
     const r = records[s.rec];
     if (r.feed !== 'household' || (r.record as HouseholdRecord).type !== 'birth' || decisions[i].status === 'linked') return;
-    const county = s.prepared.divisions.find((d) => d.length >= 6)?.slice(0, 6);
-    if (!s.prepared.birth || !county) return;
+    const division = s.prepared.divisions.find((d) => d.length >= 6);
+    if (!s.prepared.birth || !division) return;
     is.push(i);
     births.push(isoOf(s.prepared.birth));
-    counties.push(county);
+    sexes.push(s.prepared.sex);
+    places.push(division.slice(0, division.length >= 9 ? 9 : 6));
   });
   if (!is.length) return;
   const found = new Map<number, { pid: string; row: PersonMatchRow }[]>();
-  for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(createdNewbornsSql(is, births, counties))).rows) {
+  for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(createdNewbornsSql(is, births, sexes, places))).rows) {
     found.set(r.i, [...(found.get(r.i) ?? []), { pid: r.pid, row: r }]);
   }
   for (const i of is) {

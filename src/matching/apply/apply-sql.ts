@@ -56,6 +56,8 @@ export function insertCreatedSql(): Sql {
             WHERE e.kind = 'create';
             INSERT INTO link_created_persons (agency, feed, record_id, role, pid)
             SELECT agency, feed, record_id, role, target_pid FROM link_effects WHERE kind = 'create';
+            -- The next batch's family decisions join it at once: not with the statistics of an empty table.
+            ANALYZE link_created_persons;
             INSERT INTO person_history (pid, actor, source, changes)
             SELECT target_pid, actor, source, jsonb_build_object('created', jsonb_build_array(NULL, feed || ' ' || role)) FROM link_effects WHERE kind = 'create'`);
 }
