@@ -135,7 +135,7 @@ function matchSettings(env: NodeJS.ProcessEnv) {
     matchReviewThreshold,
     matchMinMarginBits: numberVar(env, 'MATCH_MIN_MARGIN_BITS', 6, 0, 100),
     matchBlockCap: intVar(env, 'MATCH_BLOCK_CAP', 50, 1, 10_000),
-    matchTfRefreshShare: numberVar(env, 'MATCH_TF_REFRESH_SHARE', 0.02, 0, 1),
+    matchTfRefreshShare: numberVar(env, 'MATCH_TF_REFRESH_SHARE', 0.1, 0, 1),
   };
 }
 

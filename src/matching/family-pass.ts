@@ -8,7 +8,8 @@
 //   certificate. Only doubtful decisions are settled this way, never a link overruled;
 // - a household birth registration is the newborn a hospital reported: the birth certificate
 //   rarely names the child, so the person created from it has no name to be found by, and is
-//   looked for among the children created from certificates, born that day in that township.
+//   looked for among the children created from certificates, born that day, living in the
+//   village the registration names.
 import type pg from 'pg';
 import type { Thresholds } from './decide.js';
 import type { Model } from './fellegi-sunter.js';
@@ -160,7 +161,10 @@ export function createdNewbornsSql(i: number[], births: string[], sexes: number[
                            FROM persons p WHERE p.birth_date = d.birth AND p.birth_date IS NOT NULL LIMIT 100000) x),
                 kids AS MATERIALIZED (SELECT born.* FROM born
                          WHERE EXISTS (SELECT 1 FROM link_created_persons lc WHERE lc.pid = born.pid AND lc.feed = 'birth' AND lc.role = 'child'))
-           SELECT * FROM (
+           SELECT ranked.*,
+                  (SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = ranked.pid AND r.kind = 'father') AS father_surname,
+                  (SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = ranked.pid AND r.kind = 'mother') AS mother_surname
+           FROM (
              SELECT c.i, kids.*, row_number() OVER (PARTITION BY c.i ORDER BY kids.pid) AS k
              FROM c JOIN kids ON kids.birth_date = c.birth AND left(kids.residence_division, length(c.place)) = c.place
                               AND (c.sex = 0 OR kids.sex NOT IN (1, 2) OR kids.sex = c.sex)) ranked
@@ -190,21 +194,24 @@ export async function decideNewbornRegistrations(
     places.push(division.slice(0, division.length >= 9 ? 9 : 6));
   });
   if (!is.length) return;
-  const found = new Map<number, { pid: string; row: PersonMatchRow }[]>();
-  for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(createdNewbornsSql(is, births, sexes, places))).rows) {
-    found.set(r.i, [...(found.get(r.i) ?? []), { pid: r.pid, row: r }]);
-  }
+  type Kid = PersonMatchRow & { i: number; pid: string; father_surname: string | null; mother_surname: string | null };
+  const found = new Map<number, Kid[]>();
+  for (const r of (await client.query<Kid>(createdNewbornsSql(is, births, sexes, places))).rows) found.set(r.i, [...(found.get(r.i) ?? []), r]);
   for (const i of is) {
     const me = staged[i].prepared;
+    // A registered name carries a parent's surname: another family's baby of that day rarely does.
+    const surname = me.name && me.name.surnameLength ? me.name.norm[0] : null;
     const eligible = (found.get(i) ?? [])
-      .map((c) => ({ pid: c.pid, person: preparePerson(c.row) }))
+      .filter((k) => !surname || !(k.father_surname || k.mother_surname) || k.father_surname === surname || k.mother_surname === surname)
+      .map((k) => ({ pid: k.pid, person: preparePerson(k) }))
       .filter((c) => !(me.sex && c.person.sex && me.sex !== c.person.sex))
       .filter((c) => !(me.name && c.person.name && compareNames(me.name, c.person.name) === NAME_DIFFERS))
       .filter((c) => compareIds(me.id, c.person.id) !== ID_DIFFERS);
-    if (!eligible.length) continue;
+    // Only where the family lives: a child born elsewhere is registered here too, and another
+    // family's newborn of that day in the same township is not evidence enough.
     const here = eligible.filter((c) => compareDivisions(me.divisions, c.person.divisions, me.divisionNumbers, c.person.divisionNumbers) === DIVISION_VILLAGE);
-    const one = here.length === 1 ? here[0] : eligible.length === 1 ? eligible[0] : null;
-    const d = linkRecord(model, me, eligible, { thresholds });
-    decisions[i] = one ? withRule(d, 'linked', 'newborn-registration', one.pid) : withRule(d, 'review', 'newborn-registration');
+    if (!here.length) continue;
+    const d = linkRecord(model, me, here, { thresholds });
+    decisions[i] = here.length === 1 ? withRule(d, 'linked', 'newborn-registration', here[0].pid) : withRule(d, 'review', 'newborn-registration');
   }
 }

@@ -144,11 +144,12 @@ export async function linkBatchRun(deps: LinkDeps, batchId: number, o: { actor?:
       return { ...empty, runId: null, skipped: 'the batch was linked already' };
     }
     const runId = Number(run.rows[0].id);
+    const setup = Math.round(performance.now() - started);
     let t = performance.now();
     const rows = (await client.query<RecordRow>(batchRecordsSql(batchId))).rows;
     const records = rows.map(toSourceRecord);
     const staged = stagePersons(records);
-    const timings: Record<string, number> = { read: Math.round(performance.now() - t) };
+    const timings: Record<string, number> = { setup, read: Math.round(performance.now() - t) };
 
     const { decisions, pairs, timings: linkTimings } = await decideStaged(client, records, staged, model, deps.settings, o);
     Object.assign(timings, linkTimings);

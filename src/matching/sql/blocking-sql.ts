@@ -132,7 +132,8 @@ export const FUZZY_RULES: readonly FuzzyRule[] = [
     round: 1,
     applies: 's.birth IS NOT NULL',
     probe: `p.birth_date = s.birth AND left(p.name_norm, 1) = '' AND p.birth_date IS NOT NULL
-            AND (s.sex IS NULL OR p.sex NOT IN (1, 2) OR p.sex = s.sex)`,
+            AND (s.sex IS NULL OR p.sex NOT IN (1, 2) OR p.sex = s.sex)
+            AND (s.county1 IS NULL OR left(p.residence_division, 6) IN (s.county1, s.county2))`,
   },
   {
     // no birth date (housing residents, household events without one): the name in their village or township
