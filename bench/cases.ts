@@ -115,12 +115,16 @@ async function main(): Promise<void> {
       totalRecords += feeds.records[feed].length;
       for (const [k, c] of Object.entries(rr.byRule)) byRule.set(k, (byRule.get(k) ?? 0) + c.raised);
       out.push(`| ${feed} | ${feeds.records[feed].length.toLocaleString('en')} | ${rr.raised.toLocaleString('en')} | ${rr.closed} | ${(ms / 1000).toFixed(1)} s |`);
-      say(`  ${feed}: ${rr.raised} cases in ${(ms / 1000).toFixed(1)} s`);
+      say(`  ${feed}: ${rr.raised} cases in ${(ms / 1000).toFixed(1)} s — ${Object.entries(rr.byRule).map(([k, c]) => `${k} ${c.raised} sql ${c.queryMs} ms cases ${c.caseMs} ms`).join('; ')}`);
     }
     out.push(`| **all** | ${totalRecords.toLocaleString('en')} | ${totalRaised.toLocaleString('en')} | | **${(totalMs / 1000).toFixed(1)} s** |`, '',
       `Cases by rule: ${[...byRule].map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}.`, '');
 
     // ---- 2. push to case
+    if (!PUSHES) {
+      process.stdout.write(`${out.join('\n')}\n`);
+      return;
+    }
     const keys = await loadKeyRing(loadConfig({ YIPANQI_DATA_DIR: dir, LOG_LEVEL: 'silent' }));
     const app = await buildApp({ cfg: { ...cfg, maxBodyBytes: 1 << 20 }, pool, keys, log });
     await app.listen({ host: '127.0.0.1', port: 0 });

@@ -66,7 +66,7 @@ export const agencyConflict: BatchRule = {
     return {
       text: `WITH ${EVENTS_CTE}
         SELECT DISTINCT c.dedup_key, 'the population database now holds the supplied value' AS reason
-        FROM ev e JOIN cases c ON c.rule = 'agency_conflict' AND c.subjects @> ARRAY[e.pid] AND c.subjects[1] = e.pid AND c.status IN ${UNHANDLED}
+        FROM ev e JOIN cases c ON c.rule = 'agency_conflict' AND c.subjects[1] = e.pid AND c.status IN ${UNHANDLED}
         JOIN persons p ON p.pid = e.pid
         WHERE e.status = 'linked' AND c.payload ->> 'field' <> 'marital_status'
           AND CASE c.payload ->> 'field' WHEN 'id_number' THEN p.id_number WHEN 'name' THEN p.name

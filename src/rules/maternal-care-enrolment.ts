@@ -36,7 +36,7 @@ export const maternalCareEnrolment: BatchRule = {
           AND NOT EXISTS (SELECT 1 FROM care_enrolments ce
                           WHERE ce.pid = e.pid AND ce.township = left(r.res, 9) AND ce.enrolled_at > (e.record ->> 'examDate')::date - 300)
           AND NOT EXISTS (SELECT 1 FROM cases c
-                          WHERE e.pid IS NOT NULL AND c.subjects @> ARRAY[e.pid] AND c.rule = 'maternal_care_enrolment'
+                          WHERE c.subjects[1] = e.pid AND c.rule = 'maternal_care_enrolment'
                             AND c.township = left(r.res, 9) AND c.created_at > (e.record ->> 'examDate')::date - 300
                             AND c.closure IS DISTINCT FROM 'cause_gone')
         ORDER BY dedup_key, e.result_id`,

@@ -34,7 +34,7 @@ export const newResident: BatchRule = {
       text: `WITH ${EVENTS_CTE}
         SELECT DISTINCT c.dedup_key, 'household registration moved into this township (' || e.agency || ' ' || e.record_id || ')' AS reason
         FROM ev e JOIN persons p ON p.pid = e.pid
-        JOIN cases c ON c.rule = 'new_resident' AND c.subjects @> ARRAY[e.pid] AND c.subjects[1] = e.pid AND c.status IN ${UNHANDLED}
+        JOIN cases c ON c.rule = 'new_resident' AND c.subjects[1] = e.pid AND c.status IN ${UNHANDLED}
         WHERE e.status = 'linked' AND e.feed = 'household' AND left(p.hukou_division, 9) = c.township`,
       values: [scope.batchId],
     };

@@ -50,7 +50,7 @@ export const newbornUnregistered: BatchRule = {
       return {
         text: `WITH ${EVENTS_CTE}
           SELECT DISTINCT c.dedup_key, 'household birth registration received (' || e.agency || ' ' || e.record_id || ')' AS reason
-          FROM ev e JOIN cases c ON c.rule = 'newborn_unregistered' AND c.subjects @> ARRAY[e.pid] AND c.subjects[1] = e.pid
+          FROM ev e JOIN cases c ON c.rule = 'newborn_unregistered' AND c.subjects[1] = e.pid
             AND c.status IN ${UNHANDLED}
           WHERE e.feed = 'household' AND e.status = 'linked'`,
         values: [scope.batchId],

@@ -39,7 +39,7 @@ export const recordOnInactivePerson: BatchRule = {
     return {
       text: `WITH ${EVENTS_CTE}
         SELECT DISTINCT c.dedup_key, 'the person is active again in the population database' AS reason
-        FROM ev e JOIN cases c ON c.rule = 'record_on_inactive_person' AND c.subjects @> ARRAY[e.pid] AND c.subjects[1] = e.pid AND c.status IN ${UNHANDLED}
+        FROM ev e JOIN cases c ON c.rule = 'record_on_inactive_person' AND c.subjects[1] = e.pid AND c.status IN ${UNHANDLED}
         JOIN persons p ON p.pid = e.pid AND p.status = 1
         WHERE e.status = 'linked'`,
       values: [scope.batchId],

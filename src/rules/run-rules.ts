@@ -18,6 +18,9 @@ export interface RuleCounts {
   closed: number;
   /** Causes no township could be found for (logged). */
   unroutable: number;
+  /** Milliseconds in the rule's SQL (finding causes and closes), and in raising and closing cases. */
+  queryMs: number;
+  caseMs: number;
 }
 
 export interface RulesRunResult {
@@ -47,14 +50,24 @@ export function routeCause(rule: BatchRule, row: CauseRow): string | null {
 }
 
 async function runRule(client: pg.PoolClient, rule: BatchRule, scope: RuleScope, deps: RulesDeps, log: Logger): Promise<RuleCounts> {
-  const counts: RuleCounts = { raised: 0, existing: 0, closed: 0, unroutable: 0 };
+  const counts: RuleCounts = { raised: 0, existing: 0, closed: 0, unroutable: 0, queryMs: 0, caseMs: 0 };
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = now - t;
+    t = now;
+    return Math.round(ms);
+  };
   if (rule.closes) {
     const { rows } = await client.query<CloseRow>(rule.closes(scope, deps.settings));
+    counts.queryMs += lap();
     for (const c of rows) {
       if (await closeCaseForCause(client, { rule: rule.code, dedupKey: c.dedup_key, reason: c.reason }, { now: scope.asOf })) counts.closed++;
     }
   }
+  counts.caseMs += lap();
   const { rows } = await client.query<CauseRow>(rule.causes(scope, deps.settings));
+  counts.queryMs += lap();
   for (const row of rows) {
     if (rule.keep && !rule.keep(row)) continue;
     const township = routeCause(rule, row);
@@ -70,6 +83,7 @@ async function runRule(client: pg.PoolClient, rule: BatchRule, scope: RuleScope,
     if (r.created) counts.raised++;
     else counts.existing++;
   }
+  counts.caseMs += lap();
   if (counts.unroutable) log.warn({ rule: rule.code, unroutable: counts.unroutable }, 'causes without a routable division');
   return counts;
 }

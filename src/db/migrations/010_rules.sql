@@ -43,3 +43,7 @@ EXECUTE FUNCTION ypq_rules_record_service();
 
 -- The daily newborn sweep reads every hospital-reported child; without this it scans all link results.
 CREATE INDEX link_results_birth_children ON link_results (batch_id) WHERE feed = 'birth' AND role = 'child';
+
+-- The rules look up a cause's open case by its first subject (the person the cause is about):
+-- by index for a small batch, by one hash join for a nightly one.
+CREATE INDEX cases_first_subject ON cases ((subjects[1]), rule);
