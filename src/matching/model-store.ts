@@ -44,8 +44,9 @@ export function activateModelSql(modelId: string): Sql {
 
 const modelName = (modelId: string) => modelId.split('@')[0] || 'person';
 
+/** The stored id is kept: jsonb does not return the parameters byte for byte, so their hash may differ. */
 export function modelFromRow(row: { model_id: string; params: ModelParameters }): Model {
-  return createModel(PERSON_COMPARISONS, row.params, modelName(row.model_id));
+  return { ...createModel(PERSON_COMPARISONS, row.params, modelName(row.model_id)), id: row.model_id };
 }
 
 export async function populationSize(db: Db): Promise<number> {

@@ -37,10 +37,14 @@ export function finishRunSql(runId: number, c: RunCounts, timings: Record<string
  * The ID numbers as received, per role: the canonical record holds a legacy 15-digit number
  * upgraded to 18 characters with a computed check digit, which would pass for a verified one.
  */
-export const RAW_IDS = `json_build_object(
-    'subject', coalesce(f.raw->>'id_number', CASE WHEN f.record->>'type' = 'correction' THEN f.raw->'previous'->>'idNumber' END, f.raw->'person'->>'idNumber'),
-    'mother', f.raw->>'mother_id_number', 'father', f.raw->>'father_id_number',
-    'party1', f.raw->>'party1_id_number', 'party2', f.raw->>'party2_id_number') AS raw_ids`;
+export const RAW_IDS = `CASE f.feed
+    WHEN 'prenatal' THEN json_build_object('subject', f.raw->>'id_number')
+    WHEN 'housing' THEN json_build_object('subject', f.raw->>'id_number')
+    WHEN 'birth' THEN json_build_object('mother', f.raw->>'mother_id_number', 'father', f.raw->>'father_id_number')
+    WHEN 'marriage' THEN json_build_object('party1', f.raw->>'party1_id_number', 'party2', f.raw->>'party2_id_number')
+    WHEN 'household' THEN json_build_object('subject', coalesce(
+      CASE WHEN f.record->>'type' = 'correction' THEN f.raw->'previous'->>'idNumber' END, f.raw->'person'->>'idNumber'))
+  END AS raw_ids`;
 
 /** The current records a batch wrote (superseded ones are linked by the batch that superseded them). */
 export function batchRecordsSql(batchId: number): Sql {
