@@ -15,6 +15,7 @@ import { resultWithRecordSql, toLinkResult, type LinkResult, type LinkResultRow 
 import { loadActiveModel } from '../model-store.js';
 import { preparePerson, type PersonMatchRow, type PreparedRecord } from '../record.js';
 import { stagePersons } from '../stage-records.js';
+import { lockLinkingSql } from '../sql/results-sql.js';
 import type { Sql } from '../sql/sql.js';
 
 type DecisionRow = LinkResultRow & {
@@ -133,6 +134,8 @@ export async function decideReview(pool: pg.Pool, who: Principal, id: number, d:
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // A decision changes persons as a batch does: it waits for a batch being linked to finish.
+    await client.query(lockLinkingSql());
     const row = await loadItem(client, who, id, true);
     if (row.status !== 'review') throw appError('YPQ_REVIEW_STATE', String(id), `${row.status} already (decided by ${row.decided_by})`);
     const record = preparedOf(row);
