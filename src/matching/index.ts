@@ -12,6 +12,11 @@
 // Training, from time to time: estimateU on the comparison vectors of random pairs
 // (randomPairIndices), estimateM by EM on blocked pairs (labelled pairs from clerical review
 // included), combineSessions, createModel; the ModelParameters are plain JSON to store.
+//
+// The database stage is not exported from here (it needs PostgreSQL; this index stays pure):
+// link-run.ts (a batch: stage, block, decide, store, apply), link-staged.ts and sql/ (the
+// set-based blocking), family-pass.ts, apply/, review/, relink.ts, train/estimate-model.ts,
+// model-store.ts; docs/matching.md describes them.
 export * from './levels.js';
 export * from './id-compare.js';
 export * from './confusable-chars.js';
