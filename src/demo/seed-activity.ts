@@ -174,7 +174,7 @@ export async function seedDemoActivity(pool: pg.Pool, log: Logger, county: DemoC
     const batchId = batches.find((b) => b.month === back)?.prenatal;
     const r = await raiseCase(pool, {
       rule: 'maternal_care_enrolment', dedupKey: `demo:prenatal:${p.pid}`, subjects: [p.pid], township: p.residence_division ?? t1.code,
-      payload: { examDate: ymd(raisedAt), facilityCode: hospital.code, gestationalWeeks: 10 + (i % 3) * 6, residenceDivision: p.residence_division, address: `${t1.name}${(i % 3) + 3}号` },
+      payload: { name: p.name, contact: p.phone ?? undefined, expectedDate: ymd(new Date(raisedAt.getTime() + (200 + i * 7) * DAY)), facilityCode: hospital.code },
       source: { kind: 'record', agency: hospital.code, feed: 'prenatal', batchId, recordId: `PN-demo-${i + 1}` },
     }, { now: raisedAt });
     cases.push(r.id);

@@ -45,9 +45,9 @@ export const RULES = [
     title: { zh: '孕产妇免费健康管理建档', en: 'Enrol in free maternal health care at the current township' },
     routing: 'residence',
     defaultDeadlineHours: 14 * DAY,
-    // name and contact added for the rule (src/rules/maternal-care-enrolment.ts), which sends only
-    // name, contact, expectedDate and facilityCode.
-    payloadFields: ['examDate', 'facilityCode', 'gestationalWeeks', 'expectedDate', 'residenceDivision', 'address', 'sourceRecordId', 'name', 'contact'],
+    // Only what the township needs to enrol her: nothing about other children, marriage or household,
+    // and no clinical detail (health data travel only as far as the service that needs them).
+    payloadFields: ['name', 'contact', 'expectedDate', 'facilityCode'],
   },
   {
     code: 'premarital_check_offer',
@@ -69,7 +69,7 @@ export const RULES = [
     code: 'record_on_inactive_person',
     kind: 'data_quality',
     title: { zh: '记录关联到死亡或迁出人员', en: 'A record links to a person marked dead or moved out' },
-    routing: 'submitter',
+    routing: 'hukou',
     defaultDeadlineHours: 10 * DAY,
     payloadFields: ['personStatus', 'agency', 'feed', 'recordId', 'recordDate'],
   },

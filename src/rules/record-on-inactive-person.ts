@@ -1,6 +1,5 @@
 // record_on_inactive_person — a new record links to a person the population database has as dead
-// (status 2) or moved out (3). The household-registration township verifies (the issue's
-// routing; the catalog's default names the submitter, see docs/rules.md). Not raised for the
+// (status 2) or moved out (3). The household-registration township verifies. Not raised for the
 // police events that make or unmake the status themselves, nor for a record dated before the
 // death or move-out it would contradict. Closed when the person is active again (a move back in).
 import { EVENTS_CTE, SOURCE_SQL, UNHANDLED, type BatchRule, type RuleScope, type Sql } from './rule.js';
