@@ -48,6 +48,10 @@ describe('yipanqi feed import', () => {
     expect(batch).toMatchObject({ channel: 'cli', file_name: '住户2024年3月.csv', format: 'csv', bytes: fs.statSync(gbk).size });
     expect(batch.actor).toMatch(/^cli:/);
     expect(await linkJobs(db.pool, id)).toBe(1);
+    // Linked, applied and put through the rules in the same run.
+    expect(r.stdout).toMatch(/ {2}linked: \d+ persons/);
+    expect(r.stdout).toMatch(/ {2}cases: \d+ raised, \d+ closed/);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM link_results WHERE batch_id = $1', [id])).rows[0].n).toBeGreaterThan(0);
   });
 
   it('fails with a clear message and a non-zero exit: missing file, unknown agency, feed not allowed, unknown feed', () => {

@@ -12,6 +12,8 @@ import { rejectsSql, type RejectRow } from '../intake/batch-repo.js';
 import { cliActor, ingest } from '../intake/ingest.js';
 import type { BatchResult } from '../intake/types.js';
 import { linkBatchRun, type LinkRunResult } from '../matching/link-run.js';
+import { runRulesForBatch } from '../rules/run-rules.js';
+import { rulesDeps } from '../rules/rules-jobs.js';
 import { matchSettings } from '../matching/settings.js';
 import { CliError, withDatabase } from './context.js';
 
@@ -32,7 +34,7 @@ export function feedCommand(): Command {
     .addOption(new Option('--feed <kind>', 'the feed').choices([...FEED_KINDS]).makeOptionMandatory())
     .requiredOption('--agency <code>', 'the sending agency\'s code (it must be registered for the feed)')
     .addOption(new Option('--format <format>', 'the files\' format (default: from the extension, else from the content)').choices(['csv', 'json', 'xml']))
-    .option('--no-link', 'leave linking to the background job of `yipanqi serve`')
+    .option('--no-link', 'leave linking and the rules to the background job of `yipanqi serve`')
     .argument('<files...>', 'the files to import')
     .action(async (files: string[], o: ImportOptions) => {
       const missing = files.filter((f) => !fs.existsSync(f) || !fs.statSync(f).isFile());
@@ -44,8 +46,13 @@ export function feedCommand(): Command {
           process.stdout.write(summary(file, r));
           if (r.status === 'failed') failed++;
           if (r.counts.rejected) process.stdout.write(await rejectList(db.pool, o.agency, r));
-          // Then link and apply it here (the queued job finds it linked and does nothing).
-          if (r.status === 'committed' && o.link !== false) process.stdout.write(linkSummary(await linkBatchRun({ pool: db.pool, log, settings: matchSettings(cfg) }, r.batchId)));
+          // Then link, apply and run the rules here (the queued job finds it linked, and raising is
+          // idempotent, so it raises nothing twice).
+          if (r.status === 'committed' && o.link !== false) {
+            process.stdout.write(linkSummary(await linkBatchRun({ pool: db.pool, log, settings: matchSettings(cfg) }, r.batchId)));
+            const rules = await runRulesForBatch(rulesDeps({ pool: db.pool, cfg, log }), r.batchId);
+            process.stdout.write(`  cases: ${rules.raised} raised, ${rules.closed} closed\n`);
+          }
         }
       });
       if (failed) throw new CliError(`${failed} of ${files.length} file${files.length > 1 ? 's' : ''} could not be read (see above); nothing of ${failed > 1 ? 'them' : 'it'} was stored`);
