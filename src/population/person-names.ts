@@ -24,19 +24,3 @@ export function nameForms(raw: string): NameForms {
   if ([...name].length > MAX_NAME_LENGTH) return bad('NAME_FORMAT', `the name is longer than ${MAX_NAME_LENGTH} characters`);
   return { raw, name, norm, pinyin: namePinyin(norm), code: null, message: null };
 }
-
-const q = (v: string | null) => (v === null ? '' : `"${v.replace(/"/g, '""')}"`);
-
-/** The names as CSV lines for COPY, in chunks. */
-export function* namesCsv(raws: Iterable<string>): Generator<string> {
-  let chunk = '';
-  for (const raw of raws) {
-    const f = nameForms(raw);
-    chunk += `${q(f.raw)},${q(f.name)},${q(f.norm)},${q(f.pinyin)},${q(f.code)},${q(f.message)}\n`;
-    if (chunk.length > 1 << 16) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
-}

@@ -1,79 +1,33 @@
-// SQL of the population bulk load (contract: feeds.md, "Reference data", population). The file
-// is staged as text and every rule runs set-based: code-like columns through a dictionary of
-// their distinct values (../reference/dictionary.ts), names through a table of distinct names
-// (person-names.ts), ID and phone numbers per row with the SQL twins of migration 003.
-import { dictionaryJoin } from '../reference/dictionary.js';
-import { errorsExpr, ident, trimmedKey, type Sql } from '../reference/import-sql.js';
+// SQL of the population bulk load (contract: feeds.md, "Reference data", population). The rows
+// arrive normalised (row-normaliser.ts) in a scratch table n; what needs the whole set runs here,
+// set-based: checks, comparing with the stored persons, family links, history.
+import { ident, type Sql } from '../reference/import-sql.js';
+import { NORM_COLUMNS, ROW_KEYS } from './row-normaliser.js';
 
-const trimPid = trimmedKey;
-
-export function createNamesSql(names: string): Sql {
+/** The normalised rows (row-normaliser.ts writes them, NORM_COLUMNS in order). */
+export function createNormSql(norm: string): Sql {
   return {
-    text: `CREATE UNLOGGED TABLE ${ident(names)} (raw text NOT NULL, name text NOT NULL, name_norm text NOT NULL,
-             name_pinyin text NOT NULL, code text, message text)`,
+    text: `CREATE UNLOGGED TABLE ${ident(norm)} (row_no bigint NOT NULL, record_key text, pid text, id_number text,
+             id_suspect boolean NOT NULL, name text NOT NULL, name_norm text NOT NULL, name_pinyin text NOT NULL,
+             sex smallint, birth_date date, ethnicity text, hukou_division text, residence_division text,
+             marital_status text, phone text, status smallint, spouse_pid text, mother_pid text, father_pid text,
+             import_hash bigint NOT NULL, errors jsonb) WITH (autovacuum_enabled = false)`,
     values: [],
   };
 }
 
-export function copyNamesSql(names: string): Sql {
-  return { text: `COPY ${ident(names)} (raw, name, name_norm, name_pinyin, code, message) FROM STDIN WITH (FORMAT csv)`, values: [] };
+export function copyNormSql(norm: string): Sql {
+  return { text: `COPY ${ident(norm)} (${NORM_COLUMNS.join(', ')}) FROM STDIN`, values: [] };
 }
 
-/**
- * One normalised row per staged row: canonical values, and errors (NULL for a good row).
- * Dictionary columns come from their per-distinct-value table; ID and phone numbers are
- * normalised per row in fenced steps (OFFSET 0 keeps the planner from merging them, which would
- * copy each expensive expression into every place it is used):
- *   a. is the value already canonical? (the common case skips b and c)
- *   b. otherwise clean it (ID: full-width, blanks, case; phone: separators, +86),
- *   c. then read it (ID: 15 → 18 digits; phone: mobile or landline),
- *   d. take the ID's bytes, and at last check it (check digit, embedded date) and collect the errors.
- */
-export function normalisePopulationSql(stage: string, dict: string, dictColumns: string[], norm: string): Sql {
-  const joins = dictColumns.map((c) => dictionaryJoin(dict, c)).join('\n                       ');
-  const dictValues = dictColumns.map((c) => `d_${ident(c)}.value AS ${c}, d_${c}.code AS ${c}_code, d_${c}.message AS ${c}_message`).join(', ');
-  const checks = errorsExpr([
-    { field: 'pid', code: "CASE WHEN d.pid IS NULL THEN 'PID_MISSING' WHEN length(d.pid) > 64 THEN 'PID_FORMAT' END",
-      message: "CASE WHEN d.pid IS NULL THEN 'the person has no 人员编号 (pid)' ELSE 'the pid is longer than 64 characters' END" },
-    { field: 'id_number', code: "CASE WHEN d.id_number IS NULL AND d.id_clean <> '' THEN 'ID_FORMAT' END",
-      message: "format('must be 18 characters (17 digits and a digit or X) or 15 digits, got %s characters', length(d.id_clean))" },
-    { field: 'name', code: "CASE WHEN d.name_raw IS NULL THEN 'NAME_MISSING' END", message: "'the person has no 姓名 (name)'" },
-    ...dictColumns.map((col) => ({ field: col, code: `d.${col}_code`, message: `d.${col}_message` })),
-    { field: 'phone', code: "CASE WHEN d.phone IS NULL AND d.phone_stripped <> '' THEN 'PHONE_FORMAT' END",
-      message: "'not a phone number (11-digit mobile, or a landline with its area code)'" },
-  ]);
-  return {
-    text: `CREATE UNLOGGED TABLE ${ident(norm)} WITH (autovacuum_enabled = false) AS
-           SELECT d.row_no, d.pid AS record_key, CASE WHEN length(d.pid) <= 64 THEN d.pid END AS pid,
-                  d.id_number, coalesce(ypq_id_suspect_bytes(d.id_bytes), false) AS id_suspect, d.name_raw,
-                  d.sex::smallint AS sex, d.birth_date, d.ethnicity, d.hukou_division, d.residence_division,
-                  d.marital_status, d.phone, d.status::smallint AS status, d.spouse_pid, d.mother_pid, d.father_pid,
-                  ${checks} AS errors
-           FROM (SELECT c.*, textsend(c.id_number) AS id_bytes
-           FROM (SELECT b.*, CASE WHEN b.id_canonical THEN b.id_clean ELSE ypq_id_from_clean(b.id_clean) END AS id_number,
-                        CASE WHEN b.phone_canonical THEN b.phone_stripped ELSE ypq_phone_from_stripped(b.phone_stripped) END AS phone
-           FROM (SELECT a.*, CASE WHEN a.id_canonical THEN a.id_raw ELSE ypq_id_clean(a.id_raw) END AS id_clean,
-                        CASE WHEN a.phone_canonical THEN a.phone_raw ELSE ypq_phone_strip(a.phone_raw) END AS phone_stripped
-           FROM (SELECT s.row_no, ${trimPid('s.pid')} AS pid, s.name AS name_raw,
-                        s.id_number AS id_raw, ypq_id_canonical(s.id_number) AS id_canonical,
-                        s.phone AS phone_raw, ypq_phone_canonical(s.phone) AS phone_canonical,
-                        ${dictValues},
-                        ${trimPid('s.spouse_pid')} AS spouse_pid, ${trimPid('s.mother_pid')} AS mother_pid,
-                        ${trimPid('s.father_pid')} AS father_pid
-                 FROM ${ident(stage)} s
-                 ${joins}
-                 OFFSET 0) a OFFSET 0) b OFFSET 0) c OFFSET 0) d`,
-    values: [],
-  };
+/** A staged file's rows in file order, the contract columns in ROW_KEYS order (COPY text format). */
+export function stagedRowsSql(stage: string): Sql {
+  return { text: `COPY (SELECT row_no, ${ROW_KEYS.map(ident).join(', ')} FROM ${ident(stage)} ORDER BY row_no) TO STDOUT`, values: [] };
 }
 
-/** Names Node found wanting (blank, too long, unreadable) join the row's errors. */
-export function nameErrorsSql(norm: string, names: string): Sql {
-  return {
-    text: `UPDATE ${ident(norm)} n SET errors = coalesce(n.errors, '{}') || jsonb_build_object('name', jsonb_build_array(m.code, m.message))
-           FROM ${ident(names)} m WHERE m.code IS NOT NULL AND n.name_raw = m.raw`,
-    values: [],
-  };
+/** The persons a re-import may find unchanged: those carrying the hash of the row they were set from. */
+export function storedPersonsSql(): Sql {
+  return { text: 'COPY (SELECT pid, import_hash, id_suspect FROM persons WHERE import_hash IS NOT NULL) TO STDOUT', values: [] };
 }
 
 export function suspectIdWarningsSql(norm: string, findings: string): Sql {
@@ -100,7 +54,7 @@ export function lockPopulationSql(): Sql {
 
 interface PersonField {
   key: string;
-  /** The row's value, over norm n and names m. */
+  /** The row's value, over the normalised rows n. */
   value: string;
   /** A blank NOT NULL field (sex, status) means "not stated": keep what is stored. */
   blankKeeps?: boolean;
@@ -108,9 +62,9 @@ interface PersonField {
 
 const PERSON_FIELDS: PersonField[] = [
   { key: 'id_number', value: 'n.id_number' },
-  { key: 'name', value: 'm.name' },
+  { key: 'name', value: 'n.name' },
   { key: 'sex', value: 'n.sex', blankKeeps: true },
-  { key: 'birth_date', value: 'n.birth_date::date' },
+  { key: 'birth_date', value: 'n.birth_date' },
   { key: 'ethnicity', value: 'n.ethnicity' },
   { key: 'hukou_division', value: 'n.hukou_division' },
   { key: 'residence_division', value: 'n.residence_division' },
@@ -129,7 +83,7 @@ function newValue(f: PersonField, present: Set<string>): string {
  * Existing persons whose row differs from what is stored: the new values, and the history entry
  * { field: [old, new] }. Unchanged rows are left out, so re-importing a file changes nothing.
  */
-export function personChangesSql(norm: string, names: string, changes: string, present: Set<string>): Sql {
+export function personChangesSql(norm: string, changes: string, present: Set<string>): Sql {
   const fields = PERSON_FIELDS.filter((f) => present.has(f.key));
   const differs = fields.map((f) => `p.${f.key} IS DISTINCT FROM ${newValue(f, present)}`);
   const entries = fields.map(
@@ -141,36 +95,36 @@ export function personChangesSql(norm: string, names: string, changes: string, p
            SELECT p.pid, jsonb_strip_nulls(jsonb_build_object(${entries.join(', ') || "'none', NULL"})) AS changes,
                   ${PERSON_FIELDS.map((f) => `${newValue(f, present)} AS ${f.key}`).join(', ')},
                   ${idSuspect} AS id_suspect,
-                  ${present.has('name') ? 'm.name_norm' : 'p.name_norm'} AS name_norm,
-                  ${present.has('name') ? 'm.name_pinyin' : 'p.name_pinyin'} AS name_pinyin
-           FROM ${ident(norm)} n JOIN ${ident(names)} m ON m.raw = n.name_raw JOIN persons p ON p.pid = n.pid
+                  ${present.has('name') ? 'n.name_norm' : 'p.name_norm'} AS name_norm,
+                  ${present.has('name') ? 'n.name_pinyin' : 'p.name_pinyin'} AS name_pinyin, n.import_hash
+           FROM ${ident(norm)} n JOIN persons p ON p.pid = n.pid
            WHERE n.errors IS NULL AND (${differs.join(' OR ') || 'false'})`,
     values: [],
   };
 }
 
 export function updatePersonsSql(changes: string): Sql {
-  const set = [...PERSON_FIELDS.map((f) => f.key), 'id_suspect', 'name_norm', 'name_pinyin'].map((c) => `${c} = c.${c}`);
+  const set = [...PERSON_FIELDS.map((f) => f.key), 'id_suspect', 'name_norm', 'name_pinyin', 'import_hash'].map((c) => `${c} = c.${c}`);
   return {
     text: `UPDATE persons p SET ${set.join(', ')}, updated_at = now() FROM ${ident(changes)} c WHERE p.pid = c.pid`,
     values: [],
   };
 }
 
-/** The good rows as persons rows (sex and status default when blank), with their name forms. */
-function newPersons(norm: string, names: string): string {
+/** The good rows as persons rows (sex and status default when blank). */
+function newPersons(norm: string): string {
   return `INSERT INTO persons (pid, id_number, id_suspect, name, name_norm, name_pinyin, sex, birth_date, ethnicity,
-                                hukou_division, residence_division, marital_status, phone, status, created_run)
-           SELECT n.pid, n.id_number, n.id_suspect, m.name, m.name_norm, m.name_pinyin, coalesce(n.sex, 9), n.birth_date::date,
-                  n.ethnicity, n.hukou_division, n.residence_division, n.marital_status, n.phone, coalesce(n.status, 1), $1
-           FROM ${ident(norm)} n JOIN ${ident(names)} m ON m.raw = n.name_raw
+                                hukou_division, residence_division, marital_status, phone, status, created_run, import_hash)
+           SELECT n.pid, n.id_number, n.id_suspect, n.name, n.name_norm, n.name_pinyin, coalesce(n.sex, 9), n.birth_date,
+                  n.ethnicity, n.hukou_division, n.residence_division, n.marital_status, n.phone, coalesce(n.status, 1), $1, n.import_hash
+           FROM ${ident(norm)} n
            WHERE n.errors IS NULL`;
 }
 
 /** Persons not yet in the database. ON CONFLICT: a feed may have created the pid meanwhile. */
-export function insertPersonsSql(norm: string, names: string, runId: number): Sql {
+export function insertPersonsSql(norm: string, runId: number): Sql {
   return {
-    text: `${newPersons(norm, names)} AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.pid = n.pid)
+    text: `${newPersons(norm)} AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.pid = n.pid)
            ORDER BY n.pid
            ON CONFLICT (pid) DO NOTHING`,
     values: [runId],
@@ -178,8 +132,38 @@ export function insertPersonsSql(norm: string, names: string, runId: number): Sq
 }
 
 /** The first load into an empty database: no existence checks, no conflict handling, file order. */
-export function insertAllPersonsSql(norm: string, names: string, runId: number): Sql {
-  return { text: newPersons(norm, names), values: [runId] };
+export function insertAllPersonsSql(norm: string, runId: number): Sql {
+  return { text: newPersons(norm), values: [runId] };
+}
+
+// ---------------------------------------------------------------- import hashes
+
+const UNLINKED = "('RELATION_UNKNOWN', 'RELATION_SELF')";
+
+/** First load: a person with a link that could not be made keeps no hash, so the next import looks again. */
+export function clearUnlinkedHashesSql(findings: string): Sql {
+  return {
+    text: `UPDATE persons p SET import_hash = NULL
+           FROM (SELECT DISTINCT record_key FROM ${ident(findings)} WHERE code IN ${UNLINKED}) w
+           WHERE p.pid = w.record_key AND p.import_hash IS NOT NULL`,
+    values: [],
+  };
+}
+
+/**
+ * Re-import: every loaded row's person carries the row's hash (or none, when a link could not be
+ * made). Persons whose values did not change get only the hash: updated_at and history stay.
+ */
+export function storeHashesSql(norm: string, findings: string): Sql {
+  return {
+    text: `UPDATE persons p SET import_hash = h.import_hash
+           FROM (SELECT n.pid, CASE WHEN w.record_key IS NULL THEN n.import_hash END AS import_hash
+                 FROM ${ident(norm)} n
+                 LEFT JOIN (SELECT DISTINCT record_key FROM ${ident(findings)} WHERE code IN ${UNLINKED}) w ON w.record_key = n.record_key
+                 WHERE n.errors IS NULL) h
+           WHERE p.pid = h.pid AND p.import_hash IS DISTINCT FROM h.import_hash`,
+    values: [],
+  };
 }
 
 // ---------------------------------------------------------------- relations

@@ -44,7 +44,7 @@ export interface StagedFile {
 export class FileError extends Error {}
 
 const SAMPLE_BYTES = 64 * 1024;
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+export const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export interface StageOptions {
   client: pg.ClientBase;
@@ -56,7 +56,7 @@ export interface StageOptions {
   onBytes?: (done: number, total: number) => void;
 }
 
-interface Header {
+export interface Header {
   encoding: TextEncoding;
   bomLength: number;
   names: string[];
@@ -64,7 +64,7 @@ interface Header {
 }
 
 /** Encoding and header row from the first bytes of the file. */
-function readHeader(file: string, fields: HeaderField[], size: number): Header {
+export function readHeader(file: string, fields: HeaderField[], size: number): Header {
   const fd = fs.openSync(file, 'r');
   let sample: Buffer;
   try {
@@ -88,7 +88,7 @@ function readHeader(file: string, fields: HeaderField[], size: number): Header {
 }
 
 /** Counts bytes for the progress bar and hashes them for import_runs.sha256 on their way to COPY. */
-function meter(hash: crypto.Hash, onBytes: (n: number) => void): Transform {
+export function meter(hash: crypto.Hash, onBytes: (n: number) => void): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);

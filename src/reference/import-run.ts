@@ -17,7 +17,7 @@ import {
   rejectsCopySql, stageTable, storeFindingsSql, type RunCounts,
 } from './import-sql.js';
 
-export { FileError, type Finding };
+export { FileError, type Finding, type StagedFile };
 export type ImportKind = 'divisions' | 'agencies' | 'population';
 
 export interface ImportProgress {
@@ -65,11 +65,23 @@ export interface ImportContext {
   log: Logger;
 }
 
+/** What an importer that reads its file itself is given (Importer.read). */
+export interface ReadContext {
+  client: pg.PoolClient;
+  file: string;
+  /** A scratch table name of this run; dropped before commit. */
+  scratch(part?: string): string;
+  onBytes(done: number, total: number): void;
+  log: Logger;
+}
+
 export interface Importer {
   kind: ImportKind;
   fields: HeaderField[];
   /** The contract key naming a row (record_key of its findings). */
   keyField: string;
+  /** Reads the file into a scratch table its own way; without it, stageCsv stages it as text. */
+  read?(r: ReadContext): Promise<StagedFile>;
   /** Names of the steps load() reports, in order (for the progress bar). */
   steps: string[];
   /** Validates and loads the staged rows; returns how many records it inserted and updated. */
@@ -118,10 +130,10 @@ export async function runImport(pool: pg.Pool, importer: Importer, o: ImportOpti
       return t;
     };
     enter('reading');
-    const stage = await stageCsv({
-      client, file: o.file, table: table(), fields: importer.fields, keyField: importer.keyField,
-      onBytes: (done, total) => o.onProgress?.({ phase: 'reading', done, total }),
-    });
+    const onBytes = (done: number, total: number) => o.onProgress?.({ phase: 'reading', done, total });
+    const stage = importer.read
+      ? await importer.read({ client, file: o.file, scratch: table, onBytes, log })
+      : await stageCsv({ client, file: o.file, table: table(), fields: importer.fields, keyField: importer.keyField, onBytes });
     const findings = table('findings');
     await client.query(createFindingsSql(findings));
     if (stage.findings.length) await copyFindings(client, findings, stage.findings);
