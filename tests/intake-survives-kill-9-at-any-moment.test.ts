@@ -40,11 +40,12 @@ describe('intake under kill -9', () => {
   /** Polls until `ready` returns true, then kills the process with SIGKILL. */
   async function killWhen(child: ChildProcess, ready: () => Promise<boolean>, extraDelayMs = 0, mayEndFirst = false): Promise<void> {
     let exited = false;
-    child.once('exit', () => (exited = true));
+    let how = '';
+    child.once('exit', (code, signal) => ((exited = true), (how = signal ? `killed by ${signal}` : `exit code ${code}`)));
     const deadline = Date.now() + 90_000;
     while (!(await ready())) {
       if (exited && mayEndFirst && (await ready())) break;
-      if (exited) throw new Error('the import ended before the moment to kill it came');
+      if (exited) throw new Error(`the import ended (${how}) before the moment to kill it came`);
       if (Date.now() > deadline) throw new Error('the moment to kill never came');
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -148,17 +149,21 @@ describe('intake under kill -9', () => {
   }, 300_000);
 
   it('a batch killed after its commit is whole: the next run of the same file changes nothing', async () => {
-    const batchesBefore = (await sql(`SELECT id FROM batches WHERE agency = $1`, [AGENCY])).length;
+    const before = (await sql<{ id: number | null }>(`SELECT max(id)::int AS id FROM batches`))[0].id ?? 0;
     const child = importer(fileB);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    let ended = '';
+    child.once('exit', (code, signal) => (ended = signal ? `killed by ${signal}` : `exited with code ${code}`));
     // The process has little left to do after its commit; if it ends before the kill lands, the
     // batch is just as committed, and the rest of the test holds the same.
-    await killWhen(child, async () => {
-      const b = await lastBatch();
-      return (await sql(`SELECT 1 FROM batches WHERE agency = $1`, [AGENCY])).length > batchesBefore && b.status === 'committed';
-    }, 0, true);
+    // One statement: a batch newer than those before, and committed. (Reading the last batch and
+    // the count of batches in two statements could see batch N-1 committed, then count batch N
+    // just recorded as 'receiving', and kill the import at its start.)
+    await killWhen(child, async () => (await sql(`SELECT 1 FROM batches WHERE agency = $1 AND id > $2 AND status = 'committed'`, [AGENCY, before])).length > 0, 0, true);
     const committed = await lastBatch();
     const dbg = await sql(`SELECT b.id, b.status, b.accepted, b.duplicate, j.state, j.data FROM batches b LEFT JOIN pgboss.job j ON j.name = 'link-batch' AND (j.data->>'batchId')::bigint = b.id WHERE b.agency = $1 ORDER BY b.id`, [AGENCY]);
-    expect(await linkJobs(db.pool, committed.id), JSON.stringify({ committed, dbg })).toBe(1);
+    expect(await linkJobs(db.pool, committed.id), JSON.stringify({ committed, ended, stderr: stderr.slice(-2000), dbg })).toBe(1);
     const out = await runToEnd(fileB);
     expect(out).toMatch(new RegExp(`0 accepted .* ${expectedB.length} duplicate`));
     expect(await snapshot(AGENCY)).toEqual(expectedB);

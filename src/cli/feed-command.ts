@@ -40,21 +40,37 @@ export function feedCommand(): Command {
       const missing = files.filter((f) => !fs.existsSync(f) || !fs.statSync(f).isFile());
       if (missing.length) throw new CliError(`file${missing.length > 1 ? 's' : ''} not found: ${missing.join(', ')}`);
       let failed = 0;
-      await withDatabase(async ({ db, log, cfg }) => {
-        for (const file of files) {
-          const r = await importFile(db.pool, log, file, o);
-          process.stdout.write(summary(file, r));
-          if (r.status === 'failed') failed++;
-          if (r.counts.rejected) process.stdout.write(await rejectList(db.pool, o.agency, r));
-          // Then link, apply and run the rules here (the queued job finds it linked, and raising is
-          // idempotent, so it raises nothing twice).
-          if (r.status === 'committed' && o.link !== false) {
-            process.stdout.write(linkSummary(await linkBatchRun({ pool: db.pool, log, settings: matchSettings(cfg) }, r.batchId)));
-            const rules = await runRulesForBatch(rulesDeps({ pool: db.pool, cfg, log }), r.batchId);
-            process.stdout.write(`  cases: ${rules.raised} raised, ${rules.closed} closed\n`);
+      // Should the process ever end with an import unfinished (its event loop ran dry while work
+      // was still awaited), it must say so and exit non-zero, never 0 with the batch 'receiving'.
+      let busy: string | null = null;
+      const unfinished = () => {
+        if (busy === null) return;
+        process.stderr.write(`yipanqi: the process ended before the import of ${busy} finished; its batch was not committed\n`);
+        if (!process.exitCode) process.exitCode = 1;
+      };
+      process.on('exit', unfinished);
+      try {
+        await withDatabase(async ({ db, log, cfg }) => {
+          for (const file of files) {
+            busy = file;
+            const r = await importFile(db.pool, log, file, o);
+            process.stdout.write(summary(file, r));
+            if (r.status === 'failed') failed++;
+            if (r.counts.rejected) process.stdout.write(await rejectList(db.pool, o.agency, r));
+            // Then link, apply and run the rules here (the queued job finds it linked, and raising is
+            // idempotent, so it raises nothing twice).
+            if (r.status === 'committed' && o.link !== false) {
+              process.stdout.write(linkSummary(await linkBatchRun({ pool: db.pool, log, settings: matchSettings(cfg) }, r.batchId)));
+              const rules = await runRulesForBatch(rulesDeps({ pool: db.pool, cfg, log }), r.batchId);
+              process.stdout.write(`  cases: ${rules.raised} raised, ${rules.closed} closed\n`);
+            }
+            busy = null;
           }
-        }
-      });
+        });
+      } finally {
+        busy = null;
+        process.off('exit', unfinished);
+      }
       if (failed) throw new CliError(`${failed} of ${files.length} file${files.length > 1 ? 's' : ''} could not be read (see above); nothing of ${failed > 1 ? 'them' : 'it'} was stored`);
     });
   return feed;
