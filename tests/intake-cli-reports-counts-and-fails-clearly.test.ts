@@ -20,7 +20,7 @@ describe('yipanqi feed import', () => {
     spawnSync(process.execPath, ['bin/yipanqi.mjs', 'feed', 'import', ...args], {
       env: { ...process.env, DATABASE_URL: db.url, YIPANQI_DATA_DIR: tmp, LOG_LEVEL: 'warn' },
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 300_000, // linking and the rules run inline too; a loaded CI machine is slow
     });
 
   beforeAll(async () => {

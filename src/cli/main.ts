@@ -40,5 +40,13 @@ try {
   }
 }
 
-// Leave at once on failure: a pool or worker thread still closing must not hold the exit status back.
-if (process.exitCode) process.exit(process.exitCode);
+// Leave at once on failure (a pool or worker thread still closing must not hold the process), but
+// only after stdout and stderr are flushed: writes to a pipe are asynchronous, and process.exit()
+// would cut off the summary a script reads.
+if (process.exitCode) {
+  const code = Number(process.exitCode);
+  let pending = 2;
+  const done = () => --pending === 0 && process.exit(code);
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
