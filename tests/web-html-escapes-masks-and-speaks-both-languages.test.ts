@@ -8,6 +8,7 @@ import { translator } from '../src/web/i18n/index.js';
 import { zh } from '../src/web/i18n/zh.js';
 import { en } from '../src/web/i18n/en.js';
 import { safeNext } from '../src/web/context.js';
+import { RULES } from '../src/rules/catalog.js';
 
 describe('html', () => {
   it('escapes interpolated values, keeps Html as it is, and drops null, undefined and false', () => {
@@ -62,6 +63,10 @@ describe('dictionaries', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
     const holes = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const k of Object.keys(zh) as (keyof typeof zh)[]) expect(holes(en[k]), k).toEqual(holes(zh[k]));
+  });
+
+  it('name every payload field a rule may put on a case', () => {
+    for (const r of RULES) for (const f of r.payloadFields) expect(zh, `${r.code}.${f}`).toHaveProperty(`payload.${f}`);
   });
 
   it('translate codes and fall back to the code itself', () => {

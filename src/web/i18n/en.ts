@@ -162,6 +162,8 @@ export const en: Record<keyof typeof zh, string> = {
   'payload.examDate': 'Examination date',
   'payload.facilityCode': 'Facility code',
   'payload.gestationalWeeks': 'Gestational weeks',
+  'payload.name': 'Name',
+  'payload.contact': 'Contact',
   'payload.expectedDate': 'Expected date',
   'payload.registeredOn': 'Registered on',
   'payload.officeCode': 'Registry office',

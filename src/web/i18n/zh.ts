@@ -160,6 +160,8 @@ export const zh = {
   'payload.examDate': '检查日期',
   'payload.facilityCode': '机构代码',
   'payload.gestationalWeeks': '孕周',
+  'payload.name': '姓名',
+  'payload.contact': '联系电话',
   'payload.expectedDate': '预产期',
   'payload.registeredOn': '登记日期',
   'payload.officeCode': '登记机关',

@@ -122,8 +122,9 @@ async function listPage(c: Ctx) {
 }
 
 const SEX: Record<number, string> = { 0: 'sex.0', 1: 'sex.1', 2: 'sex.2', 9: 'sex.9' };
-// Payload fields that hold an identifier of a person: masked like the person's own.
-const IDENTIFIER_FIELDS = new Set(['suppliedValue', 'idNumber', 'phone']);
+// Payload fields that hold an identifier of a person or a way to reach them: masked like the person's own.
+const IDENTIFIER_FIELDS = new Set(['suppliedValue', 'idNumber']);
+const PHONE_FIELDS = new Set(['phone', 'contact']);
 
 async function divisionLabel(c: Ctx, code: string | null): Promise<string> {
   if (!code) return '—';
@@ -158,6 +159,7 @@ async function payloadView(c: Ctx, payload: Record<string, unknown>, reveal: boo
     let shown: Html | string;
     if (v === null || v === undefined) shown = '—';
     else if (IDENTIFIER_FIELDS.has(k)) shown = idNumber(String(v), reveal);
+    else if (PHONE_FIELDS.has(k)) shown = phone(String(v), reveal);
     else if (disputedIdentifier && k === 'populationValue') shown = maskedValue(String(v), String(payload.field), reveal);
     else if (disputedIdentifier && k === 'values' && typeof v === 'object') {
       shown = html`${Object.entries(v as Record<string, unknown>).map(([agency, x]) => html`<span class="mono">${agency}</span>: ${maskedValue(String(x), String(payload.field), reveal)}<br>`)}`;
