@@ -7,7 +7,8 @@
 set -euo pipefail
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
-have_fonts() { fc-list 2>/dev/null | grep -qi 'cjk'; }
+# (no grep -q: with pipefail, fc-list killed by SIGPIPE would make this false)
+have_fonts() { fc-list 2>/dev/null | grep -i 'cjk' >/dev/null; }
 
 if [ -x "$CHROMIUM" ] && have_fonts; then
   echo "ensure-chromium: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM") ready"
