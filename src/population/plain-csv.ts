@@ -118,3 +118,47 @@ export class PlainCsv {
     }
   }
 }
+
+/**
+ * Cuts bytes of CSV into blocks of whole records, for workers to read side by side: a cut falls
+ * after a line feed outside quotes. (In UTF-8 and GB18030 alike, the bytes of " and of a line
+ * feed never occur inside a multi-byte character.)
+ */
+export class RecordBlocks {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private inQuote = false;
+
+  constructor(private readonly targetBytes: number) {}
+
+  /** The blocks complete so far. */
+  push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    // Quote parity up to each line feed: the last line feed outside quotes ends a block.
+    let lastCut = -1;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === QUOTE) this.inQuote = !this.inQuote;
+      else if (c === LF && !this.inQuote) lastCut = i;
+    }
+    if (lastCut < 0 || this.pendingBytes + lastCut + 1 < this.targetBytes) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      return out;
+    }
+    this.pending.push(chunk.subarray(0, lastCut + 1));
+    out.push(Buffer.concat(this.pending));
+    const rest = chunk.subarray(lastCut + 1);
+    this.pending = rest.length ? [rest] : [];
+    this.pendingBytes = rest.length;
+    return out;
+  }
+
+  /** The last block (the rest of the file). */
+  end(): Buffer | null {
+    const b = this.pending.length ? Buffer.concat(this.pending) : null;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return b;
+  }
+}

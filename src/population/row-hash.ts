@@ -25,8 +25,11 @@ export function rowHashSeed(columns: string[]): string {
 
 const NULL_MARK = 0x110000; // beyond every UTF-16 unit, as are the length marks after it
 
-/** The hash of a row (values in contract order, null for an empty field), as a signed 64-bit decimal. */
-export function rowHash(seed: string, values: (string | null)[]): string {
+/**
+ * The hash of a row as a signed 64-bit decimal: the contract columns in contract order, found in
+ * the file's `fields` by `columnOf` (-1: not in the file); null for an empty field.
+ */
+export function rowHash(seed: string, fields: (string | null)[], columnOf: number[]): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < seed.length; i++) {
@@ -34,7 +37,8 @@ export function rowHash(seed: string, values: (string | null)[]): string {
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
-  for (const v of values) {
+  for (const c of columnOf) {
+    const v = c < 0 ? null : fields[c];
     const mark = v === null ? NULL_MARK : NULL_MARK + 1 + v.length;
     h1 = Math.imul(h1 ^ mark, 2654435761);
     h2 = Math.imul(h2 ^ mark, 1597334677);
@@ -49,5 +53,5 @@ export function rowHash(seed: string, values: (string | null)[]): string {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return BigInt.asIntN(64, (BigInt(h2 >>> 0) << 32n) | BigInt(h1 >>> 0)).toString();
+  return ((BigInt(h2 | 0) << 32n) + BigInt(h1 >>> 0)).toString();
 }

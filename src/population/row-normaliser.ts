@@ -44,6 +44,15 @@ export function trimKey(v: string | null): string | null {
   return a === b ? null : a === 0 && b === v.length ? v : v.slice(a, b);
 }
 
+/**
+ * A string that does not hold on to the text it was cut from. V8 makes a slice of 13 or more
+ * characters a view into its parent (here, a megabyte of the file); a million pids kept as
+ * views would keep the whole file alive, and the garbage collector busy walking it.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : s.slice(0, 12) + s.slice(12);
+}
+
 function codePoints(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -63,129 +72,190 @@ function copyText(v: string | null): string {
 // Phone separators and full-width forms as parsePhone (codes.ts) strips them: what is left of a
 // blank-looking value decides whether it is absent (nothing left) or wrong.
 const PHONE_SEPARATORS = /[\s()\-–—]+/g;
+const PHONE_FORMAT = 'not a phone number (11-digit mobile, or a landline with its area code)';
 
-type Problem = [code: string, message: string];
+type Problems = Record<string, [code: string, message: string]>;
 
+/** A distinct value's outcome: its text in the line (COPY format), or what is wrong with it. */
+interface Outcome {
+  text: string;
+  code: string | null;
+  message: string | null;
+}
+
+interface Dictionary {
+  column: string;
+  /** Where the column is in ROW_KEYS. */
+  at: number;
+  parse: (raw: string) => Parsed;
+  seen: Map<string, Outcome>;
+  /** Runs of one value are common (status, sex): the last outcome is checked first. */
+  lastRaw: string | null;
+  last: Outcome | null;
+}
+
+const ABSENT: Outcome = { text: '\\N', code: null, message: null };
+
+/**
+ * The rules, per row. A line it makes starts with a tab: the row number goes in front of it
+ * (PopulationRows, on the main thread, numbers the rows of all workers in file order).
+ */
+export class RowNormaliser {
+  private readonly dictionaries: Dictionary[] = POPULATION_DICTIONARY.map((d) => ({
+    column: d.column, at: at[d.column], parse: d.parse, seen: new Map(), lastRaw: null, last: null,
+  }));
+  /** Distinct names: name, name_norm and name_pinyin as line text, or the name's problem. */
+  private readonly names = new Map<string, Outcome>();
+  /** Of the last row: its pid (null when missing or too long) and hash. */
+  pid: string | null = null;
+  hash = '';
+
+  /** @param seed rowHashSeed() of the file */
+  constructor(private readonly seed: string) {}
+
+  private dictionary(d: Dictionary, raw: string): Outcome {
+    if (raw === d.lastRaw) return d.last!;
+    let o = d.seen.get(raw);
+    if (o === undefined) {
+      // A blank value is absent, not wrong: no value, no error.
+      const p = toAscii(raw).trim() === '' ? null : d.parse(raw);
+      o = p === null ? ABSENT : p.ok ? { text: copyText(p.value), code: null, message: null } : { text: '\\N', code: p.code, message: p.message };
+      d.seen.set(raw, o);
+    }
+    d.lastRaw = raw;
+    d.last = o;
+    return o;
+  }
+
+  private name(raw: string): Outcome {
+    let o = this.names.get(raw);
+    if (o === undefined) {
+      const f: NameForms = nameForms(raw);
+      o = { text: `${copyText(f.name)}\t${copyText(f.norm)}\t${copyText(f.pinyin)}`, code: f.code, message: f.message };
+      this.names.set(raw, o);
+    }
+    return o;
+  }
+
+  /**
+   * Reads a row's pid and hash into this.pid and this.hash. `fields` are the file's, `columnOf`
+   * says where each of ROW_KEYS is among them (-1: not in the file); a field is null when empty.
+   */
+  key(fields: (string | null)[], columnOf: number[]): void {
+    const recordKey = trimKey(field(fields, columnOf, at.pid));
+    this.pid = recordKey !== null && (recordKey.length <= 64 || codePoints(recordKey) <= 64) ? recordKey : null;
+    this.hash = rowHash(this.seed, fields, columnOf);
+  }
+
+  /** The normalised line of the row key() was last given, without its row number. */
+  line(fields: (string | null)[], columnOf: number[]): string {
+    const recordKey = trimKey(field(fields, columnOf, at.pid));
+    const pid = this.pid;
+    let problems: Problems | null = null;
+    if (recordKey === null) (problems ??= {}).pid = ['PID_MISSING', 'the person has no 人员编号 (pid)'];
+    else if (pid === null) (problems ??= {}).pid = ['PID_FORMAT', 'the pid is longer than 64 characters'];
+
+    let idText = '\\N';
+    let suspect = false;
+    const idRaw = field(fields, columnOf, at.id_number);
+    if (idRaw !== null && cleanIdNumber(idRaw) !== '') {
+      const id = parseIdNumber(idRaw);
+      if (id.ok) {
+        idText = id.id.value; // digits and X only
+        suspect = id.id.status === 'suspect';
+      } else (problems ??= {}).id_number = [id.code, id.message];
+    }
+
+    const nameRaw = field(fields, columnOf, at.name);
+    let nameText = '\t\t';
+    if (nameRaw === null) (problems ??= {}).name = ['NAME_MISSING', 'the person has no 姓名 (name)'];
+    else {
+      const n = this.name(nameRaw);
+      nameText = n.text;
+      if (n.code !== null) (problems ??= {}).name = [n.code, n.message!];
+    }
+
+    let codes = '';
+    let statusText = '';
+    for (const d of this.dictionaries) {
+      const raw = field(fields, columnOf, d.at);
+      const o = raw === null ? ABSENT : this.dictionary(d, raw);
+      if (o.code !== null) (problems ??= {})[d.column] = [o.code, o.message!];
+      if (d.column === 'status') statusText = o.text;
+      else codes += `\t${o.text}`;
+    }
+
+    let phoneText = '\\N';
+    const phoneRaw = field(fields, columnOf, at.phone);
+    if (phoneRaw !== null) {
+      const p = parsePhone(phoneRaw);
+      if (p.ok) phoneText = p.value; // digits only
+      else if (toAscii(phoneRaw).replace(PHONE_SEPARATORS, '') !== '') (problems ??= {}).phone = ['PHONE_FORMAT', PHONE_FORMAT];
+    }
+
+    // A loaded row's ID_SUSPECT warning comes from the table (suspectIdWarningsSql), after the checks there.
+    return `\t${copyText(recordKey)}\t${copyText(pid)}\t${idText}\t${suspect ? 't' : 'f'}\t${nameText}${codes}\t${phoneText}\t${statusText}` +
+      `\t${copyText(trimKey(field(fields, columnOf, at.spouse_pid)))}\t${copyText(trimKey(field(fields, columnOf, at.mother_pid)))}` +
+      `\t${copyText(trimKey(field(fields, columnOf, at.father_pid)))}\t${this.hash}\t${problems === null ? '\\N' : copyText(JSON.stringify(problems))}\n`;
+  }
+}
+
+/**
+ * What becomes of a row, decided in file order: loaded; skipped, unchanged since the last import
+ * of its person (not sent); or a pid an earlier row already has (sent with PID_DUPLICATE, see
+ * PopulationRows.firstRow).
+ */
+export type Fate = 'load' | 'skip' | 'duplicate';
+
+/** The decisions that need the rows in file order: repeated pids, and a re-import's unchanged rows. */
 export class PopulationRows {
-  private readonly dictionaries = POPULATION_DICTIONARY.map((d) => ({ column: d.column, index: at[d.column], parse: d.parse, seen: new Map<string, Parsed | null>() }));
-  /** Where each dictionary column's value is in the line. */
-  private readonly slot = Object.fromEntries(this.dictionaries.map((d, i) => [d.column, i])) as Record<string, number>;
-  private readonly names = new Map<string, NameForms>();
   /** pid → the first row of the file that has it. */
   private readonly seen = new Map<string, number>();
+  /** Of the last Duplicate: the row that had the pid first. */
+  firstRow = 0;
   /** Rows left out as unchanged. */
   skipped = 0;
   /** ID_SUSPECT warnings of the rows left out as unchanged. */
   readonly findings: Finding[] = [];
 
-  /**
-   * @param seed rowHashSeed() of the file
-   * @param stored a re-import's stored persons that carry a hash (empty for a first load)
-   */
-  constructor(
-    private readonly seed: string,
-    private readonly stored: ReadonlyMap<string, StoredPerson> = new Map(),
-  ) {}
+  /** @param stored a re-import's stored persons that carry a hash (empty for a first load) */
+  constructor(private readonly stored: ReadonlyMap<string, StoredPerson> = new Map()) {}
 
-  private dictionary(d: (typeof this.dictionaries)[number], raw: string): Parsed | null {
-    let p = d.seen.get(raw);
-    if (p === undefined) {
-      // A blank value is absent, not wrong: no value, no error.
-      p = toAscii(raw).trim() === '' ? null : d.parse(raw);
-      d.seen.set(raw, p);
-    }
-    return p;
+  /** Whether some row may be skipped as unchanged. */
+  get mayskip(): boolean {
+    return this.stored.size > 0;
   }
 
-  private name(raw: string): NameForms {
-    let f = this.names.get(raw);
-    if (f === undefined) {
-      f = nameForms(raw);
-      this.names.set(raw, f);
+  /** @param pid the row's valid pid (null when missing or too long: such a row is rejected anyway) */
+  fate(rowNo: number, pid: string | null, hash: string): Fate {
+    if (pid === null) return 'load';
+    const first = this.seen.get(pid);
+    if (first !== undefined) {
+      this.firstRow = first;
+      return 'duplicate';
     }
-    return f;
+    this.seen.set(ownCopy(pid), rowNo);
+    const before = this.stored.get(pid);
+    if (before === undefined || before.hash !== hash) return 'load';
+    this.skipped++;
+    if (before.suspect) this.findings.push(suspectWarning(rowNo, pid));
+    return 'skip';
   }
+}
 
-  /**
-   * The normalised line of one row (values in ROW_KEYS order, null for an empty field), or ''
-   * when the row is unchanged since the last import of its person.
-   */
-  add(rowNo: number, v: (string | null)[]): string {
-    const recordKey = trimKey(v[at.pid]);
-    const pid = recordKey !== null && (recordKey.length <= 64 || codePoints(recordKey) <= 64) ? recordKey : null;
-    const hash = rowHash(this.seed, v);
-    let problems: Record<string, Problem> | null = null;
-    const problem = (field: string, code: string, message: string) => ((problems ??= {})[field] = [code, message]);
+/** A line (RowNormaliser.line) with PID_DUPLICATE added to its errors. */
+export function withDuplicate(line: string, pid: string, firstRow: number): string {
+  const cut = line.lastIndexOf('\t', line.length - 2);
+  const errors = line.slice(cut + 1, -1);
+  const problems: Problems = errors === '\\N' ? {} : JSON.parse(errors.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c));
+  problems.pid = ['PID_DUPLICATE', `pid ${pid} already appears on row ${firstRow}; this later row is not loaded`];
+  return `${line.slice(0, cut + 1)}${copyText(JSON.stringify(problems))}\n`;
+}
 
-    if (recordKey === null) problem('pid', 'PID_MISSING', 'the person has no 人员编号 (pid)');
-    else if (pid === null) problem('pid', 'PID_FORMAT', 'the pid is longer than 64 characters');
-    else {
-      const first = this.seen.get(pid);
-      if (first !== undefined) {
-        problem('pid', 'PID_DUPLICATE', `pid ${pid} already appears on row ${first}; this later row is not loaded`);
-      } else {
-        this.seen.set(pid, rowNo);
-        const before = this.stored.get(pid);
-        if (before !== undefined && before.hash === hash) {
-          this.skipped++;
-          if (before.suspect) this.findings.push(suspectWarning(rowNo, pid));
-          return '';
-        }
-      }
-    }
-
-    let idNumber: string | null = null;
-    let suspect = false;
-    const idRaw = v[at.id_number];
-    if (idRaw !== null && cleanIdNumber(idRaw) !== '') {
-      const id = parseIdNumber(idRaw);
-      if (id.ok) {
-        idNumber = id.id.value;
-        suspect = id.id.status === 'suspect';
-      } else problem('id_number', id.code, id.message);
-    }
-
-    const nameRaw = v[at.name];
-    let name: NameForms | null = null;
-    if (nameRaw === null) problem('name', 'NAME_MISSING', 'the person has no 姓名 (name)');
-    else {
-      name = this.name(nameRaw);
-      if (name.code !== null) problem('name', name.code, name.message!);
-    }
-
-    const codes: (string | null)[] = [];
-    for (const d of this.dictionaries) {
-      const raw = v[d.index];
-      const p = raw === null ? null : this.dictionary(d, raw);
-      if (p === null) codes.push(null);
-      else if (p.ok) codes.push(p.value);
-      else {
-        codes.push(null);
-        problem(d.column, p.code, p.message);
-      }
-    }
-    const code = (column: string) => codes[this.slot[column]];
-
-    let phone: string | null = null;
-    const phoneRaw = v[at.phone];
-    if (phoneRaw !== null) {
-      const p = parsePhone(phoneRaw);
-      if (p.ok) phone = p.value;
-      else if (toAscii(phoneRaw).replace(PHONE_SEPARATORS, '') !== '') {
-        problem('phone', 'PHONE_FORMAT', 'not a phone number (11-digit mobile, or a landline with its area code)');
-      }
-    }
-
-    // A loaded row's ID_SUSPECT warning comes from the table (suspectIdWarningsSql), after the checks there.
-    return [
-      String(rowNo), copyText(recordKey), copyText(pid), copyText(idNumber), suspect ? 't' : 'f',
-      copyText(name?.name ?? ''), copyText(name?.norm ?? ''), copyText(name?.pinyin ?? ''),
-      copyText(code('sex')), copyText(code('birth_date')), copyText(code('ethnicity')), copyText(code('hukou_division')),
-      copyText(code('residence_division')), copyText(code('marital_status')), copyText(phone), copyText(code('status')),
-      copyText(trimKey(v[at.spouse_pid])), copyText(trimKey(v[at.mother_pid])), copyText(trimKey(v[at.father_pid])),
-      hash, problems === null ? '\\N' : copyText(JSON.stringify(problems)),
-    ].join('\t') + '\n';
-  }
+/** The row's value of ROW_KEYS[k] (a function, not a closure per row: this runs a million times). */
+function field(fields: (string | null)[], columnOf: number[], k: number): string | null {
+  const c = columnOf[k];
+  return c < 0 ? null : fields[c];
 }
 
 function suspectWarning(row: number, pid: string): Finding {
