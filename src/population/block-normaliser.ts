@@ -14,6 +14,12 @@ export interface BlockSpec {
   width: number;
   /** Where each of ROW_KEYS is among a record's fields (-1: not in the file). */
   columnOf: number[];
+  /**
+   * A first load's run: good rows become lines of persons (PERSONS_COLUMNS) and a bad row's
+   * problems come back beside the lines. Otherwise (null) every row becomes a line of the
+   * normalised table, its problems in it.
+   */
+  firstLoadRun: number | null;
 }
 
 export interface NormalisedBlock {
@@ -26,6 +32,12 @@ export interface NormalisedBlock {
   pids: string;
   /** The rows' hashes joined by commas. */
   hashes: string;
+  /** Per row: 0 when it has an error, 1 when not, 2 when not but its ID number is suspect. */
+  goods: string;
+  /** A first load's: per row '' (good), or JSON [record key, { field: [code, message] }], joined by NUL. */
+  problems: string;
+  /** The rows' links (RowNormaliser.links) joined by NUL. */
+  links: string;
 }
 
 /** UTF-8 bytes of lines, in a buffer that grows. */
@@ -108,16 +120,29 @@ export class BlockNormaliser {
     const ends: number[] = [];
     const pids: string[] = [];
     const hashes: string[] = [];
+    const links: string[] = [];
+    const problems: string[] = [];
+    let goods = '';
+    const { columnOf, firstLoadRun } = this.spec;
+    const rows = this.rows;
     const csv = new PlainCsv(this.spec.width, (fields) => {
-      this.rows.key(fields, this.spec.columnOf);
-      out.add(this.rows.line(fields, this.spec.columnOf));
+      rows.key(fields, columnOf);
+      rows.compute(fields, columnOf);
+      if (firstLoadRun === null) out.add(rows.normLine());
+      else if (rows.good) out.add(rows.personsLine(firstLoadRun));
+      else problems[ends.length] = rows.problemsWithKey();
       ends.push(out.used);
-      pids.push(this.rows.pid ?? '');
-      hashes.push(this.rows.hash);
+      pids.push(rows.pid ?? '');
+      hashes.push(rows.hash);
+      links.push(rows.links);
+      goods += rows.good ? (rows.suspect ? '2' : '1') : '0';
     });
     csv.push(text);
     csv.end();
     const lines = out.take();
-    return { rows: ends.length, lines, ends: Int32Array.from(ends), pids: pids.join('\0'), hashes: hashes.join(',') };
+    return {
+      rows: ends.length, lines, ends: Int32Array.from(ends), pids: pids.join('\0'), hashes: hashes.join(','), goods,
+      links: links.join('\0'), problems: firstLoadRun === null ? '' : Array.from({ length: ends.length }, (_, i) => problems[i] ?? '').join('\0'),
+    };
   }
 }

@@ -1,29 +1,34 @@
 // `yipanqi population import FILE`: bulk-load or update the population database.
 //
-// The file is read and its rows normalised in Node as it streams into one scratch table
-// (population-read.ts, row-normaliser.ts); the checks that need the whole set run set-based in
-// SQL (population-sql.ts), then:
-// - into an empty database (the first load), the rows are inserted with index, key and
-//   foreign-key maintenance deferred to one build each at the end;
-// - otherwise they are compared with what is stored: new persons are inserted, changed ones
-//   updated with a person_history entry { field: [old, new] }, unchanged ones left alone —
-//   re-importing the same file changes nothing. A row whose person still carries its hash
-//   (row-hash.ts: that person was set from exactly this row, and nobody has changed them since)
-//   is not even sent to the database.
+// The file is read and its rows normalised in Node as it streams in (population-read.ts,
+// row-normaliser.ts, by the src/normalise rules), and then:
+// - into an empty database (the first load), the good rows go straight into persons, with
+//   index, key and foreign-key maintenance deferred to one build each at the end; the family
+//   links, worked out while reading, follow by COPY;
+// - otherwise the rows go to a scratch table and are compared with what is stored, set-based in
+//   SQL (population-sql.ts): new persons are inserted, changed ones updated with a
+//   person_history entry { field: [old, new] }, unchanged ones left alone — re-importing the
+//   same file changes nothing. A row whose person still carries its hash (row-hash.ts: that
+//   person was set from exactly this row, and nobody has changed them since) is not even sent.
 // Family links (spouse, mother, father) go to person_relations; a link to an unknown pid is
 // reported as a warning and the person loads without it.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { findingsFromErrorsSql } from '../reference/import-sql.js';
-import { runImport, type ImportContext, type ImportOptions, type ImportResult, type Importer } from '../reference/import-run.js';
-import { deferConstraints } from './deferred-constraints.js';
-import { POPULATION_FIELDS } from './person-fields.js';
-import { readPopulation, storedPersons, type PopulationStage } from './population-read.js';
 import {
-  applyRelationChangesSql, clearUnlinkedHashesSql, createRelationChangesSql, insertAllPersonsSql, insertAllRelationsSql,
+  copyFindings, runImport, type ImportContext, type ImportOptions, type ImportResult, type Importer,
+} from '../reference/import-run.js';
+import { deferConstraints, type DeferredConstraints } from './deferred-constraints.js';
+import { POPULATION_FIELDS } from './person-fields.js';
+import { readPopulation, storedRows, type PopulationStage } from './population-read.js';
+import {
+  applyRelationChangesSql, clearUnlinkedHashesSql, copyRelationsSql, createRelationChangesSql,
   insertPersonsSql, lockPopulationSql, personChangesSql, populationEmptySql, relationChangesSql, storeHashesSql,
   suspectIdWarningsSql, updatePersonsSql, writeHistorySql,
 } from './population-sql.js';
-import type { StoredPerson } from './row-normaliser.js';
+import { NOTHING_STORED, type FirstLoadLinks } from './row-normaliser.js';
 
 const POPULATION_TABLES = ['persons', 'person_relations'];
 
@@ -38,18 +43,22 @@ async function check(ctx: ImportContext): Promise<void> {
   await client.query(suspectIdWarningsSql(stage.table, ctx.findings));
 }
 
-/** Into an empty population database: plain inserts, indexes and keys rebuilt once at the end. */
-async function firstLoad(ctx: ImportContext): Promise<{ inserted: number; updated: number }> {
-  const { client, stage } = ctx;
-  const deferred = await deferConstraints(client, POPULATION_TABLES);
-  const inserted = (await client.query(insertAllPersonsSql(stage.table, ctx.runId))).rowCount ?? 0;
+/**
+ * Into an empty population database: the persons were written while the file was read (with
+ * index, key and foreign-key maintenance deferred); the links follow, then one build of each
+ * index and key.
+ */
+async function firstLoad(ctx: ImportContext, load: FirstLoad): Promise<{ inserted: number; updated: number }> {
+  const { client } = ctx;
   ctx.step('relations');
-  await deferred.firstLoaded();
-  await client.query(insertAllRelationsSql(stage.table, ctx.findings, stage.present, ctx.source));
+  await load.deferred.firstLoaded();
+  // The file's rows are all the persons there are, so its reading worked out the links.
+  await pipeline(Readable.from(load.links.copyLines(ctx.source)), client.query(copyFrom(copyRelationsSql().text)));
+  if (load.links.findings.length) await copyFindings(client, ctx.findings, load.links.findings);
   await client.query(clearUnlinkedHashesSql(ctx.findings));
   ctx.step('finishing');
-  await deferred.finish();
-  return { inserted, updated: 0 };
+  await load.deferred.finish();
+  return { inserted: load.inserted, updated: 0 };
 }
 
 async function update(ctx: ImportContext): Promise<{ inserted: number; updated: number }> {
@@ -70,6 +79,14 @@ async function update(ctx: ImportContext): Promise<{ inserted: number; updated: 
   return { inserted, updated };
 }
 
+interface FirstLoad {
+  inserted: number;
+  links: FirstLoadLinks;
+  deferred: DeferredConstraints;
+}
+
+type Stage = PopulationStage & { firstLoad: FirstLoad | null };
+
 export const populationImporter: Importer = {
   kind: 'population',
   fields: POPULATION_FIELDS,
@@ -79,24 +96,25 @@ export const populationImporter: Importer = {
     const { client } = r;
     // The import writes the hashes of the rows it loads; the triggers that clear them are for others' changes.
     await client.query("SET LOCAL ypq.population_import = 'on'");
-    let stored = new Map<string, StoredPerson>();
-    if (!(await isEmpty(client))) {
-      // Writers wait from here on, so the persons a row is compared with stay as they are.
-      await client.query(lockPopulationSql());
-      stored = await storedPersons(client);
+    // Writers wait from here on (readers go on): what the rows are compared with, or an empty
+    // database, stays as it is until the import commits.
+    await client.query(lockPopulationSql());
+    if (await isEmpty(client)) {
+      const deferred = await deferConstraints(client, POPULATION_TABLES);
+      const stage = await readPopulation(r, r.scratch('norm'), NOTHING_STORED, r.runId);
+      r.log.info({ rows: stage.rows, inserted: stage.firstLoad!.inserted, fallback: stage.fallback }, 'empty population database: first load read');
+      return { ...stage, firstLoad: { ...stage.firstLoad!, deferred } } satisfies Stage;
     }
-    const stage = await readPopulation(r, r.scratch('norm'), stored);
+    const stage = await readPopulation(r, r.scratch('norm'), await storedRows(client), null);
     r.log.info({ rows: stage.rows, unchanged: stage.unchanged, fallback: stage.fallback }, 'population file read');
     return stage;
   },
   async load(ctx) {
+    const first = (ctx.stage as Stage).firstLoad;
+    if (first) return firstLoad(ctx, first);
     await check(ctx);
     ctx.step('loading');
-    const { client } = ctx;
-    await client.query(lockPopulationSql());
-    const empty = (ctx.stage as PopulationStage).unchanged === 0 && (await isEmpty(client));
-    ctx.log.info({ firstLoad: empty }, empty ? 'empty population database: first load' : 'updating the population database');
-    return empty ? firstLoad(ctx) : update(ctx);
+    return update(ctx);
   },
 };
 

@@ -12,32 +12,37 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { readHeader, stageCsv, UTF8_BOM, type Header, type StagedFile } from '../reference/csv-stage.js';
+import { readHeader, stageCsv, UTF8_BOM, type Finding, type Header, type StagedFile } from '../reference/csv-stage.js';
 import { FileError, type ReadContext } from '../reference/import-run.js';
 import { analyzeSql } from '../reference/import-sql.js';
 import { POPULATION_FIELDS } from './person-fields.js';
 import { NotPlainCsv, PlainCsv, RecordBlocks } from './plain-csv.js';
-import { copyNormSql, createNormSql, stagedRowsSql, storedPersonsSql } from './population-sql.js';
+import { copyNormSql, copyPersonsSql, createNormSql, stagedRowsSql, storedHashesSql, storedSuspectsSql } from './population-sql.js';
 import { LineBuffer, TextOf, type BlockSpec, type NormalisedBlock } from './block-normaliser.js';
 import { NormaliserPool } from './normaliser-pool.js';
-import { ownCopy, PopulationRows, ROW_KEYS, RowNormaliser, withDuplicate, type StoredPerson } from './row-normaliser.js';
+import {
+  FirstLoadLinks, ownCopy, PopulationRows, ROW_KEYS, rowFindings, RowNormaliser, suspectWarning, withDuplicate, type Fate, type StoredRows,
+} from './row-normaliser.js';
 import { rowHashSeed } from './row-hash.js';
 
 export interface PopulationStage extends StagedFile {
   /** Rows left out as unchanged since the last import of their person. */
   unchanged: number;
+  /** A first load's: persons written while reading, and the family links worked out. */
+  firstLoad: { inserted: number; links: FirstLoadLinks } | null;
 }
 
 /** Bytes handed to COPY at a time. */
 const CHUNK_BYTES = 1 << 18;
 
-/** A re-import's stored persons that carry the hash of the row they were set from. */
-export async function storedPersons(client: pg.ClientBase): Promise<Map<string, StoredPerson>> {
-  const stored = new Map<string, StoredPerson>();
-  const lines = new CopyLines((f) => stored.set(ownCopy(f[0]!), { hash: ownCopy(f[1]!), suspect: f[2] === 't' }));
-  for await (const chunk of client.query(copyTo(storedPersonsSql().text))) lines.push(chunk as Buffer);
+/** What a re-import compares with: the hashes the persons carry, and who of them is suspect. */
+export async function storedRows(client: pg.ClientBase): Promise<StoredRows> {
+  const hashes = new Set<string>();
+  const lines = new CopyLines((f) => hashes.add(ownCopy(f[0]!)));
+  for await (const chunk of client.query(copyTo(storedHashesSql().text))) lines.push(chunk as Buffer);
   lines.end();
-  return stored;
+  const suspect = new Set((await client.query(storedSuspectsSql())).rows.map((r) => r.pid as string));
+  return { hashes, suspect };
 }
 
 /** Lines of COPY text format → fields (null for \N), across chunk boundaries. */
@@ -75,161 +80,186 @@ const MAX_BLOCKS_OUT = 6;
 /** Files below this are normalised on the calling thread: starting workers costs more. */
 const WORKERS_FROM_BYTES = 8 << 20;
 
-/** Writes a block's lines to `out` in file order, numbered, with the decisions that need that order. */
-function emit(b: NormalisedBlock, firstRowNo: number, rows: PopulationRows, out: LineBuffer): void {
-  const pids = b.pids.split('\0');
-  const hashes = b.hashes.split(',');
-  let start = 0;
-  for (let i = 0; i < b.rows; i++) {
-    const rowNo = firstRowNo + i;
-    const end = b.ends[i];
-    const pid = pids[i] === '' ? null : pids[i];
-    const fate = rows.fate(rowNo, pid, hashes[i]);
-    if (fate === 'load') {
-      out.add(String(rowNo));
-      out.addBytes(b.lines.subarray(start, end));
-    } else if (fate === 'duplicate') {
-      out.add(String(rowNo) + withDuplicate(Buffer.from(b.lines.buffer, b.lines.byteOffset + start, end - start).toString('utf8'), pid!, rows.firstRow));
+/**
+ * Where the rows go, and the decisions that need them in file order (PopulationRows): a first
+ * load writes its good rows straight into persons (and keeps the rest as findings), otherwise
+ * every row that is not skipped goes to the normalised table, numbered.
+ */
+class RowSink {
+  readonly out = new LineBuffer(CHUNK_BYTES + (1 << 16));
+  /** A first load's findings about its rows (a re-import's are worked out from the table). */
+  readonly findings: Finding[] = [];
+  /** A first load's persons written. */
+  loaded = 0;
+
+  constructor(
+    readonly rows: PopulationRows,
+    /** A first load's run and links; null: a re-import (into the normalised table). */
+    readonly firstLoad: { runId: number; links: FirstLoadLinks } | null,
+  ) {}
+
+  /** A row normalised on this thread. A re-import decides first, and so skips most rows' work. */
+  here(rowNo: number, n: RowNormaliser, fields: (string | null)[], columnOf: number[]): void {
+    n.key(fields, columnOf);
+    // A field here is a view into a megabyte of the file's text (ownCopy); a worker's pids are not.
+    const pid = n.pid === null ? null : ownCopy(n.pid);
+    // (Whether a row is good matters only to a first load's links; a re-import's rows are not.)
+    const early = this.rows.mayskip ? this.rows.fate(rowNo, pid, n.hash, true) : null;
+    if (early === 'skip') return;
+    n.compute(fields, columnOf);
+    const fate = early ?? this.rows.fate(rowNo, pid, n.hash, n.good);
+    if (this.firstLoad) {
+      this.first(rowNo, fate, pid, n.suspect ? 2 : n.good ? 1 : 0, n.links, n.good ? '' : n.problemsWithKey(), n.good ? n.personsLine(this.firstLoad.runId) : null);
+    } else this.norm(rowNo, fate, pid, n.normLine());
+  }
+
+  /** A block from a worker (block-normaliser.ts), its first row numbered firstRowNo. */
+  block(b: NormalisedBlock, firstRowNo: number): void {
+    const pids = b.pids.split('\0');
+    const hashes = b.hashes.split(',');
+    const links = this.firstLoad ? b.links.split('\0') : null;
+    const problems = this.firstLoad ? b.problems.split('\0') : null;
+    let start = 0;
+    for (let i = 0; i < b.rows; i++) {
+      const rowNo = firstRowNo + i;
+      const end = b.ends[i];
+      const pid = pids[i] === '' ? null : pids[i];
+      const good = b.goods.charCodeAt(i) - 48; // '0', '1', '2'
+      const fate = this.rows.fate(rowNo, pid, hashes[i], good > 0);
+      const line = b.lines.subarray(start, end);
+      if (this.firstLoad) this.first(rowNo, fate, pid, good, links![i], problems![i], good > 0 ? line : null);
+      else this.norm(rowNo, fate, pid, line);
+      start = end;
     }
-    start = end;
+  }
+
+  private norm(rowNo: number, fate: Fate, pid: string | null, line: string | Uint8Array): void {
+    if (fate === 'skip') return;
+    this.out.add(String(rowNo));
+    if (fate === 'duplicate') {
+      const text = typeof line === 'string' ? line : Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
+      this.out.add(withDuplicate(text, pid!, this.rows.firstRow));
+    } else if (typeof line === 'string') this.out.add(line);
+    else this.out.addBytes(line);
+  }
+
+  /** @param good 0 a row with errors, 1 a good one, 2 a good one with a suspect ID number */
+  private first(rowNo: number, fate: Fate, pid: string | null, good: number, links: string, problems: string, line: string | Uint8Array | null): void {
+    if (fate === 'duplicate') {
+      this.findings.push(...rowFindings(rowNo, problems || JSON.stringify([pid, {}]), { pid: pid!, firstRow: this.rows.firstRow }));
+    } else if (good === 0) {
+      this.findings.push(...rowFindings(rowNo, problems, null));
+    } else {
+      if (typeof line === 'string') this.out.add(line);
+      else this.out.addBytes(line!);
+      this.loaded++;
+      if (good === 2) this.findings.push(suspectWarning(rowNo, pid!));
+      this.firstLoad!.links.add(rowNo, pid!, links);
+    }
   }
 }
 
 /**
  * The file as plain CSV, read and normalised in Node, into COPY; NotPlainCsv when it is not
- * plain. Blocks of a large file are normalised by worker threads. A re-import reads on this
- * thread instead: most of its rows are skipped before they are normalised, which only this thread
- * can decide (it holds the stored persons).
+ * plain. Blocks of a large first load are normalised by worker threads. A re-import reads on
+ * this thread instead: most of its rows are skipped before they are normalised, which only this
+ * thread can decide (it holds the stored hashes).
  */
-async function readPlain(r: ReadContext, header: Header, rows: PopulationRows, seed: string, norm: string, size: number): Promise<{ rows: number; sha256: string }> {
-  const spec: BlockSpec = { seed, encoding: header.encoding, width: header.names.length, columnOf: ROW_KEYS.map((k) => header.keys.indexOf(k)) };
-  const workers = size >= WORKERS_FROM_BYTES && !rows.mayskip ? Math.min(2, os.availableParallelism()) : 0;
-  if (workers === 0) return readPlainHere(r, header, spec, rows, norm, size);
-  const pool = new NormaliserPool(spec, workers);
+async function readPlain(r: ReadContext, header: Header, spec: BlockSpec, sink: RowSink, target: string, size: number): Promise<{ rows: number; sha256: string }> {
   const hash = crypto.createHash('sha256');
   if (header.bomLength) hash.update(UTF8_BOM);
+  const workers = size >= WORKERS_FROM_BYTES && !sink.rows.mayskip ? Math.min(2, os.availableParallelism()) : 0;
+  const pool = workers > 0 ? new NormaliserPool(spec, workers) : null;
   let rowNo = 2; // the next row's number (the header is line 1)
-  const out = new LineBuffer(CHUNK_BYTES + (1 << 16));
   const pending: Promise<NormalisedBlock>[] = [];
-  const send = (block: Buffer, first: boolean) => {
-    const p = pool.normalise(block, first);
-    p.catch(() => undefined); // awaited in order below; this only keeps a later block's failure from counting as unhandled meanwhile
-    pending.push(p);
-  };
+  const here = new RowNormaliser(spec.seed);
+  const csv = new PlainCsv(spec.width, (fields) => sink.here(rowNo++, here, fields, spec.columnOf));
+  const text = new TextOf(header.encoding);
   async function* normalised(): AsyncGenerator<Buffer> {
     const blocks = new RecordBlocks(BLOCK_BYTES);
     let first = true;
+    let inHeader = true;
     let done = 0;
-    const drain = async function* (keep: number) {
-      while (pending.length > keep) {
-        const b = await pending.shift()!;
-        emit(b, rowNo, rows, out);
-        rowNo += b.rows;
-        if (out.used >= CHUNK_BYTES) yield out.take();
-      }
-    };
     for await (const chunk of fs.createReadStream(r.file, { start: header.bomLength, highWaterMark: 1 << 20 })) {
       const c = chunk as Buffer;
       hash.update(c);
       done += c.length;
       r.onBytes(done, size);
-      for (const b of blocks.push(c)) {
-        send(b, first);
-        first = false;
+      if (pool) {
+        for (const b of blocks.push(c)) {
+          const p = pool.normalise(b, first);
+          p.catch(() => undefined); // awaited in order below; meanwhile a failure must not count as unhandled
+          pending.push(p);
+          first = false;
+        }
+        while (pending.length > MAX_BLOCKS_OUT) {
+          const b = await pending.shift()!;
+          sink.block(b, rowNo);
+          rowNo += b.rows;
+        }
+      } else {
+        let t = text.decode(c);
+        if (inHeader) {
+          const nl = t.indexOf('\n');
+          if (nl < 0) throw new NotPlainCsv('no line break after the header');
+          t = t.slice(nl + 1);
+          inHeader = false;
+        }
+        csv.push(t);
       }
-      yield* drain(MAX_BLOCKS_OUT);
+      if (sink.out.used >= CHUNK_BYTES) yield sink.out.take();
     }
-    const last = blocks.end();
-    if (last) send(last, first);
-    yield* drain(0);
-    yield out.take();
+    if (pool) {
+      const last = blocks.end();
+      if (last) pending.push(pool.normalise(last, first));
+      while (pending.length) {
+        const b = await pending.shift()!;
+        sink.block(b, rowNo);
+        rowNo += b.rows;
+        if (sink.out.used >= CHUNK_BYTES) yield sink.out.take();
+      }
+    } else {
+      csv.push(text.decode(null));
+      csv.end();
+    }
+    yield sink.out.take();
   }
   try {
     // A NotPlainCsv thrown here fails the COPY (CopyFail), and the caller rolls it back.
-    await pipeline(normalised, r.client.query(copyFrom(copyNormSql(norm).text)));
+    await pipeline(normalised, r.client.query(copyFrom(target)));
   } finally {
-    await pool.close();
+    await pool?.close();
   }
   return { rows: rowNo - 2, sha256: hash.digest('hex') };
 }
 
-/** readPlain on this thread: each row's fate is decided before it is normalised. */
-async function readPlainHere(r: ReadContext, header: Header, spec: BlockSpec, rows: PopulationRows, norm: string, size: number): Promise<{ rows: number; sha256: string }> {
-  const hash = crypto.createHash('sha256');
-  if (header.bomLength) hash.update(UTF8_BOM);
-  const normaliser = new RowNormaliser(spec.seed);
-  const out = new LineBuffer(CHUNK_BYTES + (1 << 16));
-  let rowNo = 1; // the header
-  const csv = new PlainCsv(spec.width, (fields) => {
-    rowNo++;
-    normaliser.key(fields, spec.columnOf);
-    const fate = rows.fate(rowNo, normaliser.pid, normaliser.hash);
-    if (fate === 'skip') return;
-    let line = normaliser.line(fields, spec.columnOf);
-    if (fate === 'duplicate') line = withDuplicate(line, normaliser.pid!, rows.firstRow);
-    out.add(String(rowNo) + line);
-  });
-  const text = new TextOf(header.encoding);
-  async function* normalised(): AsyncGenerator<Buffer> {
-    let done = 0;
-    let inHeader = true;
-    for await (const chunk of fs.createReadStream(r.file, { start: header.bomLength, highWaterMark: 1 << 20 })) {
-      const c = chunk as Buffer;
-      hash.update(c);
-      done += c.length;
-      r.onBytes(done, size);
-      let t = text.decode(c);
-      if (inHeader) {
-        const nl = t.indexOf('\n');
-        if (nl < 0) throw new NotPlainCsv('no line break after the header');
-        t = t.slice(nl + 1);
-        inHeader = false;
-      }
-      csv.push(t);
-      if (out.used >= CHUNK_BYTES) yield out.take();
-    }
-    csv.push(text.decode(null));
-    csv.end();
-    yield out.take();
-  }
-  // A NotPlainCsv thrown here fails the COPY (CopyFail), and the caller rolls it back.
-  await pipeline(normalised, r.client.query(copyFrom(copyNormSql(norm).text)));
-  return { rows: rowNo - 1, sha256: hash.digest('hex') };
-}
-
 /** The careful way: staged as text (csv-stage.ts), then the staged rows normalised in file order. */
-async function readStaged(r: ReadContext, rows: PopulationRows, seed: string, norm: string): Promise<StagedFile> {
+async function readStaged(r: ReadContext, spec: BlockSpec, sink: RowSink, target: string): Promise<StagedFile> {
   const stage = await stageCsv({
     client: r.client, file: r.file, table: r.scratch('raw'), fields: POPULATION_FIELDS, keyField: 'pid', onBytes: r.onBytes,
   });
   // The rows wait in memory: one connection cannot read one COPY while writing another. Files
   // that come this way are the damaged ones, seldom the large ones.
-  const normaliser = new RowNormaliser(seed);
+  const normaliser = new RowNormaliser(spec.seed);
   const columnOf = ROW_KEYS.map((_, i) => i + 1); // after row_no
-  const out = new LineBuffer(CHUNK_BYTES);
   const chunks: Buffer[] = [];
   const copyLines = new CopyLines((f) => {
-    const rowNo = Number(f[0]);
-    normaliser.key(f, columnOf);
-    const fate = rows.fate(rowNo, normaliser.pid, normaliser.hash);
-    if (fate === 'skip') return;
-    let line = normaliser.line(f, columnOf);
-    if (fate === 'duplicate') line = withDuplicate(line, normaliser.pid!, rows.firstRow);
-    out.add(String(rowNo) + line);
-    if (out.used >= CHUNK_BYTES) chunks.push(out.take());
+    sink.here(Number(f[0]), normaliser, f, columnOf);
+    if (sink.out.used >= CHUNK_BYTES) chunks.push(sink.out.take());
   });
   for await (const chunk of r.client.query(copyTo(stagedRowsSql(stage.table).text))) copyLines.push(chunk as Buffer);
   copyLines.end();
-  chunks.push(out.take());
-  await pipeline(Readable.from(chunks), r.client.query(copyFrom(copyNormSql(norm).text)));
+  chunks.push(sink.out.take());
+  await pipeline(Readable.from(chunks), r.client.query(copyFrom(target)));
   return stage;
 }
 
 /**
- * Reads the file into the normalised scratch table `norm` (created here). `stored` holds a
- * re-import's persons that may be unchanged (empty for a first load).
+ * Reads the file: into persons when `firstLoadRun` is given (a first load, whose constraints the
+ * caller has deferred), else into the normalised scratch table `norm` (created here). `stored`:
+ * what a re-import compares with (NOTHING_STORED for a first load).
  */
-export async function readPopulation(r: ReadContext, norm: string, stored: Map<string, StoredPerson>): Promise<PopulationStage> {
+export async function readPopulation(r: ReadContext, norm: string, stored: StoredRows, firstLoadRun: number | null): Promise<PopulationStage> {
   const { client } = r;
   let size: number;
   try {
@@ -239,26 +269,35 @@ export async function readPopulation(r: ReadContext, norm: string, stored: Map<s
   }
   const header = readHeader(r.file, POPULATION_FIELDS, size);
   const present = new Set(header.keys.filter((k): k is string => k !== undefined));
-  const seed = rowHashSeed(ROW_KEYS.filter((k) => present.has(k)));
-  await client.query(createNormSql(norm));
-  await client.query('SAVEPOINT ypq_population_read');
-  let result: PopulationStage;
-  try {
+  const spec: BlockSpec = {
+    seed: rowHashSeed(ROW_KEYS.filter((k) => present.has(k))), encoding: header.encoding, width: header.names.length,
+    columnOf: ROW_KEYS.map((k) => header.keys.indexOf(k)), firstLoadRun,
+  };
+  if (firstLoadRun === null) await client.query(createNormSql(norm));
+  const target = firstLoadRun === null ? copyNormSql(norm).text : copyPersonsSql().text;
+  const newSink = () => {
     const rows = new PopulationRows(stored);
-    const plain = await readPlain(r, header, rows, seed, norm, size);
-    result = {
-      table: norm, encoding: header.encoding, present, rows: plain.rows, findings: rows.findings, sha256: plain.sha256,
-      bytes: size, fallback: false, unchanged: rows.skipped,
-    };
+    return new RowSink(rows, firstLoadRun === null ? null : { runId: firstLoadRun, links: new FirstLoadLinks(rows) });
+  };
+  await client.query('SAVEPOINT ypq_population_read');
+  let sink = newSink();
+  let read: { rows: number; sha256: string; findings: Finding[]; fallback: boolean; encoding: StagedFile['encoding'] };
+  try {
+    const plain = await readPlain(r, header, spec, sink, target, size);
+    read = { ...plain, findings: [], fallback: false, encoding: header.encoding };
   } catch (err) {
     if (!(err instanceof NotPlainCsv)) throw err;
     r.log.info({ reason: err.message }, 'not plain CSV: staging the file first');
     await client.query('ROLLBACK TO SAVEPOINT ypq_population_read');
-    const rows = new PopulationRows(stored);
-    const stage = await readStaged(r, rows, seed, norm);
-    result = { ...stage, table: norm, findings: [...stage.findings, ...rows.findings], unchanged: rows.skipped };
+    sink = newSink();
+    const stage = await readStaged(r, spec, sink, target);
+    read = { rows: stage.rows, sha256: stage.sha256, findings: stage.findings, fallback: stage.fallback, encoding: stage.encoding };
   }
   await client.query('RELEASE SAVEPOINT ypq_population_read');
-  await client.query(analyzeSql(norm));
-  return result;
+  if (firstLoadRun === null) await client.query(analyzeSql(norm));
+  return {
+    table: norm, encoding: read.encoding, present, rows: read.rows, sha256: read.sha256, bytes: size, fallback: read.fallback,
+    findings: [...read.findings, ...sink.rows.findings, ...sink.findings], unchanged: sink.rows.skipped,
+    firstLoad: sink.firstLoad && { inserted: sink.loaded, links: sink.firstLoad.links },
+  };
 }

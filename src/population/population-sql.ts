@@ -2,7 +2,7 @@
 // arrive normalised (row-normaliser.ts) in a scratch table n; what needs the whole set runs here,
 // set-based: checks, comparing with the stored persons, family links, history.
 import { ident, type Sql } from '../reference/import-sql.js';
-import { NORM_COLUMNS, ROW_KEYS } from './row-normaliser.js';
+import { NORM_COLUMNS, PERSONS_COLUMNS, ROW_KEYS } from './row-normaliser.js';
 
 /** The normalised rows (row-normaliser.ts writes them, NORM_COLUMNS in order). */
 export function createNormSql(norm: string): Sql {
@@ -20,14 +20,24 @@ export function copyNormSql(norm: string): Sql {
   return { text: `COPY ${ident(norm)} (${NORM_COLUMNS.join(', ')}) FROM STDIN`, values: [] };
 }
 
+/** A first load's good rows, straight into persons (row-normaliser.ts personsLine). */
+export function copyPersonsSql(): Sql {
+  return { text: `COPY persons (${PERSONS_COLUMNS.join(', ')}) FROM STDIN`, values: [] };
+}
+
 /** A staged file's rows in file order, the contract columns in ROW_KEYS order (COPY text format). */
 export function stagedRowsSql(stage: string): Sql {
   return { text: `COPY (SELECT row_no, ${ROW_KEYS.map(ident).join(', ')} FROM ${ident(stage)} ORDER BY row_no) TO STDOUT`, values: [] };
 }
 
-/** The persons a re-import may find unchanged: those carrying the hash of the row they were set from. */
-export function storedPersonsSql(): Sql {
-  return { text: 'COPY (SELECT pid, import_hash, id_suspect FROM persons WHERE import_hash IS NOT NULL) TO STDOUT', values: [] };
+/** The hashes of the rows persons were set from (migration 009), for a re-import. */
+export function storedHashesSql(): Sql {
+  return { text: 'COPY (SELECT import_hash FROM persons WHERE import_hash IS NOT NULL) TO STDOUT', values: [] };
+}
+
+/** Of those, the persons with a suspect ID number: an unchanged row of theirs still warns. */
+export function storedSuspectsSql(): Sql {
+  return { text: 'SELECT pid FROM persons WHERE id_suspect AND import_hash IS NOT NULL', values: [] };
 }
 
 export function suspectIdWarningsSql(norm: string, findings: string): Sql {
@@ -131,11 +141,6 @@ export function insertPersonsSql(norm: string, runId: number): Sql {
   };
 }
 
-/** The first load into an empty database: no existence checks, no conflict handling, file order. */
-export function insertAllPersonsSql(norm: string, runId: number): Sql {
-  return { text: newPersons(norm), values: [runId] };
-}
-
 // ---------------------------------------------------------------- import hashes
 
 const UNLINKED = "('RELATION_UNKNOWN', 'RELATION_SELF')";
@@ -186,23 +191,9 @@ const RELATION_WARNING = `CASE WHEN r.target = r.pid THEN 'RELATION_SELF' ELSE '
                                    r.kind, left(r.target, 64)) END,
                   'warning', r.record_key`;
 
-/**
- * First load: every resolvable link straight in, and a warning for each that is not, in one pass
- * over the links.
- */
-export function insertAllRelationsSql(norm: string, findings: string, present: Set<string>, source: string): Sql {
-  return {
-    text: `WITH r AS MATERIALIZED (
-             SELECT r.*, r.target <> r.pid AND EXISTS (SELECT 1 FROM persons p WHERE p.pid = r.target) AS known
-             FROM ${relationRows(norm, present)} r WHERE r.target IS NOT NULL),
-           linked AS (
-             INSERT INTO person_relations (pid, kind, related_pid, source) SELECT pid, kind, target, $1 FROM r WHERE known RETURNING 1),
-           warned AS (
-             INSERT INTO ${ident(findings)} (row_no, field, code, message, severity, record_key)
-             SELECT r.row_no, r.kind || '_pid', ${RELATION_WARNING} FROM r WHERE NOT r.known RETURNING 1)
-           SELECT (SELECT count(*) FROM linked)::int AS linked, (SELECT count(*) FROM warned)::int AS warned`,
-    values: [source],
-  };
+/** A first load's links, worked out while reading (row-normaliser.ts FirstLoadLinks). */
+export function copyRelationsSql(): Sql {
+  return { text: 'COPY person_relations (pid, kind, related_pid, source) FROM STDIN', values: [] };
 }
 
 export function createRelationChangesSql(relChanges: string): Sql {

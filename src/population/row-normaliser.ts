@@ -19,6 +19,12 @@ import { rowHash } from './row-hash.js';
 export const ROW_KEYS = POPULATION_FIELDS.map((f) => f.key);
 const at = Object.fromEntries(ROW_KEYS.map((k, i) => [k, i])) as Record<string, number>;
 
+/** Columns of persons a first load writes, in RowNormaliser.personsLine order. */
+export const PERSONS_COLUMNS = [
+  'pid', 'id_number', 'id_suspect', 'name', 'name_norm', 'name_pinyin', 'sex', 'birth_date', 'ethnicity', 'hukou_division',
+  'residence_division', 'marital_status', 'phone', 'status', 'created_run', 'import_hash',
+] as const;
+
 /** Columns of the normalised table, in line order. */
 export const NORM_COLUMNS = [
   'row_no', 'record_key', 'pid', 'id_number', 'id_suspect', 'name', 'name_norm', 'name_pinyin', 'sex', 'birth_date',
@@ -26,11 +32,21 @@ export const NORM_COLUMNS = [
   'father_pid', 'import_hash', 'errors',
 ] as const;
 
-/** A person as stored, for a re-import's comparison. */
-export interface StoredPerson {
-  hash: string;
-  suspect: boolean;
+/**
+ * What a re-import compares with: the hashes persons carry, and which of those persons have a
+ * suspect ID number (their rows still warn). A row's hash covers its pid, so a row whose hash is
+ * among them is the very row its person was set from.
+ */
+export interface StoredRows {
+  hashes: ReadonlySet<string>;
+  suspect: ReadonlySet<string>;
 }
+
+export const NOTHING_STORED: StoredRows = { hashes: new Set(), suspect: new Set() };
+
+/** Between a row's three links in RowNormaliser.links (a pid holds no NUL: plain-csv refuses it, PostgreSQL too). */
+export const LINK_SEPARATOR = '\u0001';
+const RELATION_KINDS = ['spouse', 'mother', 'father'] as const;
 
 /** Blanks a key column may carry around it (as reference/import-sql.ts trimmedKey). */
 const KEY_BLANKS = new Set([0x20, 0x09, 0x0d, 0x0a, 0x3000]);
@@ -92,7 +108,12 @@ interface Dictionary {
   /** Runs of one value are common (status, sex): the last outcome is checked first. */
   lastRaw: string | null;
   last: Outcome | null;
+  /** While a column has few distinct values, comparing them beats hashing a fresh string. */
+  fewRaw: string[];
+  few: Outcome[];
 }
+
+const FEW = 12;
 
 const ABSENT: Outcome = { text: '\\N', code: null, message: null };
 
@@ -102,25 +123,36 @@ const ABSENT: Outcome = { text: '\\N', code: null, message: null };
  */
 export class RowNormaliser {
   private readonly dictionaries: Dictionary[] = POPULATION_DICTIONARY.map((d) => ({
-    column: d.column, at: at[d.column], parse: d.parse, seen: new Map(), lastRaw: null, last: null,
+    column: d.column, at: at[d.column], parse: d.parse, seen: new Map(), lastRaw: null, last: null, fewRaw: [], few: [],
   }));
   /** Distinct names: name, name_norm and name_pinyin as line text, or the name's problem. */
   private readonly names = new Map<string, Outcome>();
   /** Of the last row: its pid (null when missing or too long) and hash. */
   pid: string | null = null;
   hash = '';
+  /** Of the last line: whether the row has no error, and its links (spouse, mother, father) as LINK_SEPARATOR-joined text. */
+  good = false;
+  links = '';
 
   /** @param seed rowHashSeed() of the file */
   constructor(private readonly seed: string) {}
 
   private dictionary(d: Dictionary, raw: string): Outcome {
     if (raw === d.lastRaw) return d.last!;
-    let o = d.seen.get(raw);
+    let o: Outcome | undefined;
+    if (d.fewRaw.length <= FEW) {
+      const i = d.fewRaw.indexOf(raw);
+      if (i >= 0) o = d.few[i];
+    } else o = d.seen.get(raw);
     if (o === undefined) {
       // A blank value is absent, not wrong: no value, no error.
       const p = toAscii(raw).trim() === '' ? null : d.parse(raw);
       o = p === null ? ABSENT : p.ok ? { text: copyText(p.value), code: null, message: null } : { text: '\\N', code: p.code, message: p.message };
       d.seen.set(raw, o);
+      if (d.fewRaw.length <= FEW) {
+        d.fewRaw.push(raw);
+        d.few.push(o);
+      }
     }
     d.lastRaw = raw;
     d.last = o;
@@ -147,56 +179,100 @@ export class RowNormaliser {
     this.hash = rowHash(this.seed, fields, columnOf);
   }
 
-  /** The normalised line of the row key() was last given, without its row number. */
-  line(fields: (string | null)[], columnOf: number[]): string {
+  /** Of the last row computed: its parts as line text (COPY format), and its problems. */
+  private recordKey: string | null = null;
+  private idText = '\\N';
+  suspect = false;
+  private nameText = '\t\t';
+  private readonly dictText: string[] = POPULATION_DICTIONARY.map(() => '\\N');
+  private phoneText = '\\N';
+  private linksText = '\\N\t\\N\t\\N';
+  /** The last row's errors as JSON { field: [code, message] }, or null when it has none. */
+  problems: string | null = null;
+
+  /** Applies the rules to the row key() was last given. */
+  compute(fields: (string | null)[], columnOf: number[]): void {
     const recordKey = trimKey(field(fields, columnOf, at.pid));
+    this.recordKey = recordKey;
     const pid = this.pid;
     let problems: Problems | null = null;
     if (recordKey === null) (problems ??= {}).pid = ['PID_MISSING', 'the person has no 人员编号 (pid)'];
     else if (pid === null) (problems ??= {}).pid = ['PID_FORMAT', 'the pid is longer than 64 characters'];
 
-    let idText = '\\N';
-    let suspect = false;
+    this.idText = '\\N';
+    this.suspect = false;
     const idRaw = field(fields, columnOf, at.id_number);
     if (idRaw !== null && cleanIdNumber(idRaw) !== '') {
       const id = parseIdNumber(idRaw);
       if (id.ok) {
-        idText = id.id.value; // digits and X only
-        suspect = id.id.status === 'suspect';
+        this.idText = id.id.value; // digits and X only
+        this.suspect = id.id.status === 'suspect';
       } else (problems ??= {}).id_number = [id.code, id.message];
     }
 
     const nameRaw = field(fields, columnOf, at.name);
-    let nameText = '\t\t';
+    this.nameText = '\t\t';
     if (nameRaw === null) (problems ??= {}).name = ['NAME_MISSING', 'the person has no 姓名 (name)'];
     else {
       const n = this.name(nameRaw);
-      nameText = n.text;
+      this.nameText = n.text;
       if (n.code !== null) (problems ??= {}).name = [n.code, n.message!];
     }
 
-    let codes = '';
-    let statusText = '';
-    for (const d of this.dictionaries) {
+    for (let i = 0; i < this.dictionaries.length; i++) {
+      const d = this.dictionaries[i];
       const raw = field(fields, columnOf, d.at);
       const o = raw === null ? ABSENT : this.dictionary(d, raw);
       if (o.code !== null) (problems ??= {})[d.column] = [o.code, o.message!];
-      if (d.column === 'status') statusText = o.text;
-      else codes += `\t${o.text}`;
+      this.dictText[i] = o.text;
     }
 
-    let phoneText = '\\N';
+    this.phoneText = '\\N';
     const phoneRaw = field(fields, columnOf, at.phone);
     if (phoneRaw !== null) {
       const p = parsePhone(phoneRaw);
-      if (p.ok) phoneText = p.value; // digits only
+      if (p.ok) this.phoneText = p.value; // digits only
       else if (toAscii(phoneRaw).replace(PHONE_SEPARATORS, '') !== '') (problems ??= {}).phone = ['PHONE_FORMAT', PHONE_FORMAT];
     }
 
+    const spouse = trimKey(field(fields, columnOf, at.spouse_pid));
+    const mother = trimKey(field(fields, columnOf, at.mother_pid));
+    const father = trimKey(field(fields, columnOf, at.father_pid));
+    this.linksText = `${copyText(spouse)}\t${copyText(mother)}\t${copyText(father)}`;
+    this.links = spouse === null && mother === null && father === null ? '' : `${spouse ?? ''}${LINK_SEPARATOR}${mother ?? ''}${LINK_SEPARATOR}${father ?? ''}`;
+    this.good = problems === null;
+    this.problems = problems === null ? null : JSON.stringify(problems);
+  }
+
+  /** The last row computed as a line of the normalised table (NORM_COLUMNS), without its row number. */
+  normLine(): string {
+    const [sex, birth, ethnicity, hukou, residence, marital, status] = this.dictText;
     // A loaded row's ID_SUSPECT warning comes from the table (suspectIdWarningsSql), after the checks there.
-    return `\t${copyText(recordKey)}\t${copyText(pid)}\t${idText}\t${suspect ? 't' : 'f'}\t${nameText}${codes}\t${phoneText}\t${statusText}` +
-      `\t${copyText(trimKey(field(fields, columnOf, at.spouse_pid)))}\t${copyText(trimKey(field(fields, columnOf, at.mother_pid)))}` +
-      `\t${copyText(trimKey(field(fields, columnOf, at.father_pid)))}\t${this.hash}\t${problems === null ? '\\N' : copyText(JSON.stringify(problems))}\n`;
+    return `\t${copyText(this.recordKey)}\t${copyText(this.pid)}\t${this.idText}\t${this.suspect ? 't' : 'f'}\t${this.nameText}` +
+      `\t${sex}\t${birth}\t${ethnicity}\t${hukou}\t${residence}\t${marital}\t${this.phoneText}\t${status}` +
+      `\t${this.linksText}\t${this.hash}\t${this.problems === null ? '\\N' : copyText(this.problems)}\n`;
+  }
+
+  /**
+   * The last row computed, good, as a line of persons (PERSONS_COLUMNS): a first load writes
+   * persons straight away. A blank sex or status takes the column's default, as on insert.
+   */
+  personsLine(runId: number): string {
+    const [sex, birth, ethnicity, hukou, residence, marital, status] = this.dictText;
+    return `${copyText(this.pid)}\t${this.idText}\t${this.suspect ? 't' : 'f'}\t${this.nameText}` +
+      `\t${sex === '\\N' ? '9' : sex}\t${birth}\t${ethnicity}\t${hukou}\t${residence}\t${marital}\t${this.phoneText}` +
+      `\t${status === '\\N' ? '1' : status}\t${runId}\t${this.hash}\n`;
+  }
+
+  /** The last row's record key and problems, for rowFindings(). */
+  problemsWithKey(): string {
+    return `[${JSON.stringify(this.recordKey)},${this.problems ?? '{}'}]`;
+  }
+
+  /** The normalised line of the row key() was last given, without its row number. */
+  line(fields: (string | null)[], columnOf: number[]): string {
+    this.compute(fields, columnOf);
+    return this.normLine();
   }
 }
 
@@ -218,37 +294,110 @@ export class PopulationRows {
   /** ID_SUSPECT warnings of the rows left out as unchanged. */
   readonly findings: Finding[] = [];
 
-  /** @param stored a re-import's stored persons that carry a hash (empty for a first load) */
-  constructor(private readonly stored: ReadonlyMap<string, StoredPerson> = new Map()) {}
+  /** @param stored a re-import's stored hashes (none for a first load) */
+  constructor(private readonly stored: StoredRows = NOTHING_STORED) {}
+
+  /** Whether a person of this pid is loaded from the file (its first row is good). */
+  loaded(pid: string): boolean {
+    return (this.seen.get(pid) ?? -1) > 0;
+  }
 
   /** Whether some row may be skipped as unchanged. */
   get mayskip(): boolean {
-    return this.stored.size > 0;
+    return this.stored.hashes.size > 0;
   }
 
-  /** @param pid the row's valid pid (null when missing or too long: such a row is rejected anyway) */
-  fate(rowNo: number, pid: string | null, hash: string): Fate {
+  /**
+   * @param pid the row's valid pid (null when missing or too long: such a row is rejected anyway),
+   *   kept: not a view into a large text (see ownCopy)
+   * @param good whether the row has no error (RowNormaliser.good)
+   */
+  fate(rowNo: number, pid: string | null, hash: string, good: boolean): Fate {
     if (pid === null) return 'load';
     const first = this.seen.get(pid);
     if (first !== undefined) {
-      this.firstRow = first;
+      this.firstRow = Math.abs(first);
       return 'duplicate';
     }
-    this.seen.set(ownCopy(pid), rowNo);
-    const before = this.stored.get(pid);
-    if (before === undefined || before.hash !== hash) return 'load';
+    // The first row with a pid is its person's: negative when that row is rejected.
+    this.seen.set(pid, good ? rowNo : -rowNo);
+    if (!this.stored.hashes.has(hash)) return 'load';
     this.skipped++;
-    if (before.suspect) this.findings.push(suspectWarning(rowNo, pid));
+    if (this.stored.suspect.has(pid)) this.findings.push(suspectWarning(rowNo, pid));
     return 'skip';
   }
 }
+
+/**
+ * A first load's family links, made here rather than looked up in the database: every person the
+ * links can name is a good row of this file (PopulationRows saw them all). Rows and links arrive
+ * in file order; the links go to person_relations by COPY, and a link that cannot be made is a
+ * warning, in the words of population-sql.ts RELATION_WARNING (re-imports).
+ */
+export class FirstLoadLinks {
+  private readonly rows: number[] = [];
+  private readonly pids: string[] = [];
+  private readonly links: string[] = [];
+
+  constructor(private readonly persons: PopulationRows) {}
+
+  /** A loaded good row's links (RowNormaliser.links; '' for none). */
+  add(rowNo: number, pid: string, links: string): void {
+    if (links === '') return;
+    this.rows.push(rowNo);
+    this.pids.push(pid);
+    this.links.push(links);
+  }
+
+  /** The links that cannot be made (filled as copyLines() runs). */
+  readonly findings: Finding[] = [];
+
+  /** The links as COPY text of person_relations (pid, kind, related_pid, source), in chunks. */
+  *copyLines(source: string): Generator<string> {
+    const src = copyText(source);
+    let chunk = '';
+    for (let i = 0; i < this.rows.length; i++) {
+      const pid = this.pids[i];
+      const targets = this.links[i].split(LINK_SEPARATOR);
+      for (let k = 0; k < 3; k++) {
+        const target = targets[k];
+        if (target === '') continue;
+        const kind = RELATION_KINDS[k];
+        if (target === pid) {
+          this.findings.push({ row: this.rows[i], field: `${kind}_pid`, code: 'RELATION_SELF', severity: 'warning', recordKey: pid,
+            message: `${kind}_pid is the person's own pid; the link is left out` });
+        } else if (this.persons.loaded(target)) {
+          chunk += `${copyText(pid)}\t${kind}\t${copyText(target)}\t${src}\n`;
+        } else {
+          this.findings.push({ row: this.rows[i], field: `${kind}_pid`, code: 'RELATION_UNKNOWN', severity: 'warning', recordKey: pid,
+            message: `${kind}_pid ${[...target].slice(0, 64).join('')} is neither in this file nor in the population database; the person is loaded without this link` });
+        }
+      }
+      if (chunk.length > 1 << 16) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+}
+
+/** A rejected row's findings: its problems (RowNormaliser.problemsWithKey), and PID_DUPLICATE when it repeats a pid. */
+export function rowFindings(row: number, withKey: string, duplicate: { pid: string; firstRow: number } | null): Finding[] {
+  const [recordKey, problems] = JSON.parse(withKey) as [string | null, Problems];
+  if (duplicate) problems.pid = duplicateProblem(duplicate.pid, duplicate.firstRow);
+  return Object.entries(problems).map(([field, [code, message]]) => ({ row, field, code, message, severity: 'error' as const, recordKey }));
+}
+
+const duplicateProblem = (pid: string, firstRow: number): [string, string] =>
+  ['PID_DUPLICATE', `pid ${pid} already appears on row ${firstRow}; this later row is not loaded`];
 
 /** A line (RowNormaliser.line) with PID_DUPLICATE added to its errors. */
 export function withDuplicate(line: string, pid: string, firstRow: number): string {
   const cut = line.lastIndexOf('\t', line.length - 2);
   const errors = line.slice(cut + 1, -1);
   const problems: Problems = errors === '\\N' ? {} : JSON.parse(errors.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c));
-  problems.pid = ['PID_DUPLICATE', `pid ${pid} already appears on row ${firstRow}; this later row is not loaded`];
+  problems.pid = duplicateProblem(pid, firstRow);
   return `${line.slice(0, cut + 1)}${copyText(JSON.stringify(problems))}\n`;
 }
 
@@ -258,7 +407,7 @@ function field(fields: (string | null)[], columnOf: number[], k: number): string
   return c < 0 ? null : fields[c];
 }
 
-function suspectWarning(row: number, pid: string): Finding {
+export function suspectWarning(row: number, pid: string): Finding {
   return {
     row, field: 'id_number', code: 'ID_SUSPECT', severity: 'warning', recordKey: pid,
     message: 'the check digit or the embedded birth date is wrong; kept, marked suspect (not used as a key)',

@@ -68,6 +68,7 @@ export interface ImportContext {
 /** What an importer that reads its file itself is given (Importer.read). */
 export interface ReadContext {
   client: pg.PoolClient;
+  runId: number;
   file: string;
   /** A scratch table name of this run; dropped before commit. */
   scratch(part?: string): string;
@@ -132,7 +133,7 @@ export async function runImport(pool: pg.Pool, importer: Importer, o: ImportOpti
     enter('reading');
     const onBytes = (done: number, total: number) => o.onProgress?.({ phase: 'reading', done, total });
     const stage = importer.read
-      ? await importer.read({ client, file: o.file, scratch: table, onBytes, log })
+      ? await importer.read({ client, runId, file: o.file, scratch: table, onBytes, log })
       : await stageCsv({ client, file: o.file, table: table(), fields: importer.fields, keyField: importer.keyField, onBytes });
     const findings = table('findings');
     await client.query(createFindingsSql(findings));
@@ -180,7 +181,8 @@ export async function runImport(pool: pg.Pool, importer: Importer, o: ImportOpti
   }
 }
 
-async function copyFindings(client: pg.PoolClient, table: string, findings: Finding[]): Promise<void> {
+/** Findings into a run's findings table (as those of staging, or an importer's own). */
+export async function copyFindings(client: pg.ClientBase, table: string, findings: Finding[]): Promise<void> {
   const q = (v: string | number | null) => (v === null ? '' : `"${String(v).replace(/"/g, '""')}"`);
   const lines = findings.map((f) => [f.row, f.field, f.code, f.message, f.severity, f.recordKey].map(q).join(',') + '\n');
   await pipeline(async function* () {
