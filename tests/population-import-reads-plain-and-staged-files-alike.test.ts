@@ -1,7 +1,8 @@
-// A population file is read by Node's plain-CSV reader when it can be, and otherwise staged by
-// COPY (or the record-by-record reader) first; either way the rows go through the same rules.
-// The same content must load the same persons, links and findings both ways — here the second
-// copy of each file ends with a blank line, which sends it the staged way. The plain reader's own
+// A population file is read by Node's plain-CSV reader when it can be (a large one in blocks, on
+// worker threads), and otherwise staged by COPY (or the record-by-record reader) first; either
+// way the rows go through the same rules. The same content must load the same persons, links and
+// findings every way — here the second copy of each file ends with a blank line, which sends it
+// the staged way, and a third load goes through the workers. The plain reader's own
 // parsing is checked against the careful reader on generated CSV, cut at every place.
 import fs from 'node:fs';
 import fc from 'fast-check';
@@ -10,6 +11,7 @@ import { generatePopulation, writePopulationCsv } from '../fixtures/generator/in
 import { createLogger } from '../src/logger.js';
 import { NotPlainCsv, PlainCsv, RecordBlocks } from '../src/population/plain-csv.js';
 import { importPopulation } from '../src/population/population-import.js';
+import { readTuning } from '../src/population/population-read.js';
 import { csvRecords } from '../src/reference/csv-records.js';
 import { createTestDb, type TestDb } from './helpers/db.js';
 import { copyFixture, readRejects, scratchDir } from './helpers/import-files.js';
@@ -18,12 +20,13 @@ const scratch = scratchDir('plain-staged');
 const log = createLogger('silent');
 let plainDb: TestDb;
 let stagedDb: TestDb;
+let workersDb: TestDb;
 
 beforeAll(async () => {
-  [plainDb, stagedDb] = await Promise.all([createTestDb(), createTestDb()]);
+  [plainDb, stagedDb, workersDb] = await Promise.all([createTestDb(), createTestDb(), createTestDb()]);
 });
 afterAll(async () => {
-  await Promise.all([plainDb.drop(), stagedDb.drop()]);
+  await Promise.all([plainDb.drop(), stagedDb.drop(), workersDb.drop()]);
   scratch.remove();
 });
 
@@ -41,6 +44,17 @@ async function loadBothWays(file: string) {
   expect(rejects(b)).toEqual(rejects(a));
   const counts = ({ read, inserted, updated, unchanged, rejected, warnings }: typeof a) => ({ read, inserted, updated, unchanged, rejected, warnings });
   expect(counts(b)).toEqual(counts(a));
+  // Large files are normalised by worker threads, in blocks: here a small one, in small blocks.
+  const tuning = { ...readTuning };
+  Object.assign(readTuning, { workersFromBytes: 0, blockBytes: 2048 });
+  try {
+    const c = await importPopulation(workersDb.pool, { file, actor: 'test', log });
+    expect(await persons(workersDb)).toEqual(await persons(plainDb));
+    expect(rejects(c)).toEqual(rejects(a));
+    expect(counts(c)).toEqual(counts(a));
+  } finally {
+    Object.assign(readTuning, tuning);
+  }
   return a;
 }
 

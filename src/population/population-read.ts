@@ -73,12 +73,16 @@ function unescapeCopy(v: string): string | null {
   return v.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c);
 }
 
-/** Blocks of about this many bytes go to the workers. */
-const BLOCK_BYTES = 1 << 20;
 /** Blocks sent to the workers and not yet written to COPY. */
 const MAX_BLOCKS_OUT = 6;
-/** Files below this are normalised on the calling thread: starting workers costs more. */
-const WORKERS_FROM_BYTES = 8 << 20;
+
+/** How the reading is shared out; tests set small values to put small files through the workers. */
+export const readTuning = {
+  /** Files below this are normalised on the calling thread: starting workers costs more. */
+  workersFromBytes: 8 << 20,
+  /** Blocks of about this many bytes go to the workers. */
+  blockBytes: 1 << 20,
+};
 
 /**
  * Where the rows go, and the decisions that need them in file order (PopulationRows): a first
@@ -168,7 +172,7 @@ class RowSink {
 async function readPlain(r: ReadContext, header: Header, spec: BlockSpec, sink: RowSink, target: string, size: number): Promise<{ rows: number; sha256: string }> {
   const hash = crypto.createHash('sha256');
   if (header.bomLength) hash.update(UTF8_BOM);
-  const workers = size >= WORKERS_FROM_BYTES && !sink.rows.mayskip ? Math.min(2, os.availableParallelism()) : 0;
+  const workers = size >= readTuning.workersFromBytes && !sink.rows.mayskip ? Math.min(2, os.availableParallelism()) : 0;
   const pool = workers > 0 ? new NormaliserPool(spec, workers) : null;
   let rowNo = 2; // the next row's number (the header is line 1)
   const pending: Promise<NormalisedBlock>[] = [];
@@ -176,7 +180,7 @@ async function readPlain(r: ReadContext, header: Header, spec: BlockSpec, sink: 
   const csv = new PlainCsv(spec.width, (fields) => sink.here(rowNo++, here, fields, spec.columnOf));
   const text = new TextOf(header.encoding);
   async function* normalised(): AsyncGenerator<Buffer> {
-    const blocks = new RecordBlocks(BLOCK_BYTES);
+    const blocks = new RecordBlocks(readTuning.blockBytes);
     let first = true;
     let inHeader = true;
     let done = 0;
