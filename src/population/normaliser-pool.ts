@@ -19,7 +19,7 @@ interface Reply {
  * A row leaves some twenty short-lived strings behind; a young generation larger than V8's
  * default collects them in fewer, cheaper scavenges and promotes fewer to the old one.
  */
-const RESOURCES = { maxYoungGenerationSizeMb: 96 };
+const RESOURCES = { maxYoungGenerationSizeMb: 48 };
 
 /** Under tsx (development, tests) a worker must register the TypeScript loader before it imports. */
 function spawnWorker(spec: BlockSpec): Worker {

@@ -79,7 +79,7 @@ const MAX_BLOCKS_OUT = 6;
 /** How the reading is shared out; tests set small values to put small files through the workers. */
 export const readTuning = {
   /** Files below this are normalised on the calling thread: starting workers costs more. */
-  workersFromBytes: 8 << 20,
+  workersFromBytes: 32 << 20,
   /** Blocks of about this many bytes go to the workers. */
   blockBytes: 1 << 20,
 };
