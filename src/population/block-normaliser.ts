@@ -40,13 +40,13 @@ export interface NormalisedBlock {
   links: string;
 }
 
-/** UTF-8 bytes of lines, in a buffer that grows. */
+const EMPTY = Buffer.alloc(0);
+
+/** UTF-8 bytes of lines, in a buffer that grows (allocated when the first line comes). */
 export class LineBuffer {
-  private buf: Buffer;
+  private buf = EMPTY;
   used = 0;
-  constructor(private readonly initial: number) {
-    this.buf = Buffer.allocUnsafeSlow(initial);
-  }
+  constructor(private readonly initial: number) {}
   add(line: string): void {
     // UTF-8 takes at most three bytes per UTF-16 unit.
     if (this.used + line.length * 3 > this.buf.length) this.grow(line.length * 3);
@@ -58,14 +58,14 @@ export class LineBuffer {
     this.used += b.length;
   }
   private grow(need: number): void {
-    const next = Buffer.allocUnsafeSlow(Math.max(2 * this.buf.length, this.used + need));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.initial, 2 * this.buf.length, this.used + need));
     this.buf.copy(next, 0, 0, this.used);
     this.buf = next;
   }
   /** The bytes so far, leaving the buffer empty. */
   take(): Buffer {
     const out = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafeSlow(this.initial);
+    this.buf = EMPTY;
     this.used = 0;
     return out;
   }
