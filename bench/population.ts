@@ -102,6 +102,9 @@ try {
     phases: first.timings, reimportPhases: again.timings, load: os.loadavg(),
   });
 } finally {
+  // pool.end() resolves before its connections have closed; the server's shutdown can reach one,
+  // and its termination error would surface as an unhandled pool 'error'.
+  pool.on('error', () => undefined);
   await pool.end();
   await server.stop();
   fs.rmSync(pgDir, { recursive: true, force: true });
