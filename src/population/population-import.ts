@@ -28,7 +28,7 @@ import {
   insertPersonsSql, lockPopulationSql, personChangesSql, populationEmptySql, relationChangesSql, storeHashesSql,
   suspectIdWarningsSql, updatePersonsSql, writeHistorySql,
 } from './population-sql.js';
-import { NOTHING_STORED, type FirstLoadLinks } from './row-normaliser.js';
+import { NOTHING_STORED, type FirstLoadLinks } from './file-order.js';
 
 const POPULATION_TABLES = ['persons', 'person_relations'];
 

@@ -20,9 +20,8 @@ import { NotPlainCsv, PlainCsv, RecordBlocks } from './plain-csv.js';
 import { copyNormSql, copyPersonsSql, createNormSql, stagedRowsSql, storedHashesSql, storedSuspectsSql } from './population-sql.js';
 import { LineBuffer, TextOf, type BlockSpec, type NormalisedBlock } from './block-normaliser.js';
 import { NormaliserPool } from './normaliser-pool.js';
-import {
-  FirstLoadLinks, ownCopy, PopulationRows, ROW_KEYS, rowFindings, RowNormaliser, suspectWarning, withDuplicate, type Fate, type StoredRows,
-} from './row-normaliser.js';
+import { FirstLoadLinks, PopulationRows, rowFindings, suspectWarning, withDuplicate, type Fate, type StoredRows } from './file-order.js';
+import { ownCopy, ROW_KEYS, RowNormaliser } from './row-normaliser.js';
 import { rowHashSeed } from './row-hash.js';
 
 export interface PopulationStage extends StagedFile {
