@@ -1,9 +1,9 @@
-// One population row → one line of the normalised scratch table (population-sql.ts, createNormSql),
-// by the src/normalise rules themselves: there is no second, SQL copy of them to keep in step.
-// Columns with few distinct values (codes, dates, divisions) and names are worked out once per
-// distinct value and remembered; ID and phone numbers, nearly one per row, per row. PostgreSQL
-// then only stores the rows and does what needs the whole set (family links, comparing with the
-// stored persons, keys and indexes).
+// One population row → one line of COPY text: of persons on a first load, else of the normalised
+// scratch table (population-sql.ts createNormSql) — by the src/normalise rules themselves, with no
+// second, SQL copy of them to keep in step. Columns with few distinct values (codes, dates,
+// divisions) and names are worked out once per distinct value and remembered; ID and phone
+// numbers, nearly one per row, per row. PostgreSQL then stores the rows and does what needs the
+// stored set (comparing with the stored persons, history, keys and indexes).
 //
 // What needs the rows in file order (repeated pids, a re-import's unchanged rows, a first load's
 // links) is decided in file-order.ts.
