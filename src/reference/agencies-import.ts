@@ -3,9 +3,9 @@ import type pg from 'pg';
 import type { HeaderField } from '../adapters/shared/headers.js';
 import { parseDivision } from '../normalise/codes.js';
 import { normaliseAgenciesSql, unknownDivisionsSql, upsertAgenciesSql } from './agencies-sql.js';
-import { buildDictionary, type DictColumn } from './dictionary.js';
-import { findingsFromErrorsSql, markDuplicatesSql } from './import-sql.js';
-import { runImport, type ImportOptions, type ImportResult, type Importer } from './import-run.js';
+import type { DictColumn } from './dictionary.js';
+import { directoryImporter } from './directory-importer.js';
+import { runImport, type ImportOptions, type ImportResult } from './import-run.js';
 import { parseAgencyKind, parseCount, parseFeeds } from './reference-fields.js';
 
 export const AGENCY_FIELDS: HeaderField[] = [
@@ -24,25 +24,15 @@ const DICTIONARY: DictColumn[] = [
   { column: 'expected_per_month', parse: parseCount },
 ];
 
-export const agenciesImporter: Importer = {
+export const agenciesImporter = directoryImporter({
   kind: 'agencies',
   fields: AGENCY_FIELDS,
-  keyField: 'code',
-  steps: ['checking', 'loading'],
-  async load(ctx) {
-    const dict = ctx.scratch('dict');
-    const norm = ctx.scratch('norm');
-    ctx.step('checking');
-    await buildDictionary(ctx.client, ctx.stage.table, dict, DICTIONARY);
-    await ctx.client.query(normaliseAgenciesSql(ctx.stage.table, dict, norm));
-    await ctx.client.query(markDuplicatesSql(norm, 'code', 'CODE_DUPLICATE', 'agency code'));
-    await ctx.client.query(findingsFromErrorsSql(ctx.findings, norm));
-    await ctx.client.query(unknownDivisionsSql(norm, ctx.findings));
-    ctx.step('loading');
-    const r = await ctx.client.query(upsertAgenciesSql(norm, ctx.stage.present));
-    return r.rows[0] as { inserted: number; updated: number };
-  },
-};
+  dictionary: DICTIONARY,
+  codeLabel: 'agency code',
+  normalise: normaliseAgenciesSql,
+  checkReferences: unknownDivisionsSql,
+  upsert: upsertAgenciesSql,
+});
 
 export function importAgencies(pool: pg.Pool, o: ImportOptions): Promise<ImportResult> {
   return runImport(pool, agenciesImporter, o);

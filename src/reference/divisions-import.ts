@@ -2,10 +2,10 @@
 import type pg from 'pg';
 import type { HeaderField } from '../adapters/shared/headers.js';
 import { parseDivision } from '../normalise/codes.js';
-import { buildDictionary, type DictColumn } from './dictionary.js';
+import type { DictColumn } from './dictionary.js';
+import { directoryImporter } from './directory-importer.js';
 import { normaliseDivisionsSql, unknownParentsSql, upsertDivisionsSql } from './divisions-sql.js';
-import { findingsFromErrorsSql, markDuplicatesSql } from './import-sql.js';
-import { runImport, type ImportOptions, type ImportResult, type Importer } from './import-run.js';
+import { runImport, type ImportOptions, type ImportResult } from './import-run.js';
 import { parseDivisionLevel } from './reference-fields.js';
 
 export const DIVISION_FIELDS: HeaderField[] = [
@@ -21,25 +21,15 @@ const DICTIONARY: DictColumn[] = [
   { column: 'parent_code', parse: parseDivision },
 ];
 
-export const divisionsImporter: Importer = {
+export const divisionsImporter = directoryImporter({
   kind: 'divisions',
   fields: DIVISION_FIELDS,
-  keyField: 'code',
-  steps: ['checking', 'loading'],
-  async load(ctx) {
-    const dict = ctx.scratch('dict');
-    const norm = ctx.scratch('norm');
-    ctx.step('checking');
-    await buildDictionary(ctx.client, ctx.stage.table, dict, DICTIONARY);
-    await ctx.client.query(normaliseDivisionsSql(ctx.stage.table, dict, norm));
-    await ctx.client.query(markDuplicatesSql(norm, 'code', 'CODE_DUPLICATE', 'division code'));
-    await ctx.client.query(findingsFromErrorsSql(ctx.findings, norm));
-    await ctx.client.query(unknownParentsSql(norm, ctx.findings));
-    ctx.step('loading');
-    const r = await ctx.client.query(upsertDivisionsSql(norm));
-    return r.rows[0] as { inserted: number; updated: number };
-  },
-};
+  dictionary: DICTIONARY,
+  codeLabel: 'division code',
+  normalise: normaliseDivisionsSql,
+  checkReferences: unknownParentsSql,
+  upsert: (norm) => upsertDivisionsSql(norm),
+});
 
 export function importDivisions(pool: pg.Pool, o: ImportOptions): Promise<ImportResult> {
   return runImport(pool, divisionsImporter, o);
