@@ -152,19 +152,8 @@ export function batchFieldsSql(fromDay: string, toDay: string) {
   };
 }
 
-export interface SharingRowInput {
-  month: string;
-  agency: string;
-  feed: string;
-  county: string;
-  expected: number;
-  submissions: number;
-  on_time_submissions: number;
-  failed_batches: number;
-  supplied: number;
-  accepted: number;
-  rejected: number;
-  duplicates: number;
+/** A base row, its rejects by reason settled, plus the rates and figures computed from it. */
+export interface SharingRowInput extends Omit<SharingBaseRow, 'rejected_by_reason'> {
   rejected_by_reason: Record<string, number>;
   reporting_rate: number | null;
   on_time_rate: number | null;
