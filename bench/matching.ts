@@ -1,4 +1,5 @@
 // npm run bench:matching [-- --scales 1000000,10000000 --records 100000 --seed 1]
+//   development aids: --dump FILE (wrong decisions), --truth FILE (the truth as TSV), --keep (keep the database)
 //
 // Links a day's feed records against a generated population on the embedded PostgreSQL and
 // measures quality against the generator's truth and speed against the floor of an exact-ID
@@ -346,6 +347,10 @@ async function runScale(persons: number): Promise<string> {
         `${((100 * all.review) / all.persons).toFixed(2)}% | ${all.falseLinks} |`);
     }
     if (args.has('dump')) await dumpErrors(pool, feeds.truth, args.get('dump')!);
+    if (args.has('truth')) {
+      // Development aid: the generator's truth (feed, record, role → pid | new | created:…) for analysis with --keep.
+      fs.writeFileSync(args.get('truth')!, [...feeds.truth].map(([k, v]) => `${k}\t${v}\n`).join(''));
+    }
 
     const records = runs.reduce((a, x) => a + x.r.records, 0);
     const floor = runs.reduce((a, x) => a + (x.r.timings.floorExactId ?? 0), 0);
