@@ -10,8 +10,8 @@
 //   ID number is a person's) over the population's size, as 1:N odds (oneToManyPrior).
 // Sampling is seeded (TABLESAMPLE … REPEATABLE): the same data and seed give the same model.
 import type pg from 'pg';
-import { comparePairs, PERSON_COMPARISONS } from '../compare-pairs.js';
-import { ID_EXACT } from '../id-compare.js';
+import { C_ID, comparePairs, PERSON_COMPARISON_COUNT, PERSON_COMPARISONS } from '../compare-pairs.js';
+import { ID_EXACT, ID_ONE_EDIT } from '../id-compare.js';
 import { DEFAULT_PERSON_PARAMETERS, priorForPopulation } from '../default-model.js';
 import { combineSessions, estimateM, estimateU, randomPairIndices, type EmResult, type LabelledPairs } from '../estimate.js';
 import { mulberry32 } from '../prng.js';
@@ -102,7 +102,7 @@ export async function estimateFromDatabase(pool: pg.Pool, o: EstimateOptions = {
     // u: random pairs.
     const randomPairs = o.randomPairs ?? 1_000_000;
     const rp = randomPairIndices(left.length, sample.length, randomPairs, seed);
-    const u = estimateU(PERSON_COMPARISONS, comparePairs(left, sample, rp.left, rp.right).vectors, { start: DEFAULT_PERSON_PARAMETERS });
+    const u = estimateU(PERSON_COMPARISONS, withoutIdAgreements(comparePairs(left, sample, rp.left, rp.right).vectors), { start: DEFAULT_PERSON_PARAMETERS });
     const lambda = priorForPopulation(population || personTotal);
     const start: ModelParameters = {
       lambda,
@@ -187,4 +187,28 @@ export async function estimateFromDatabase(pool: pg.Pool, o: EstimateOptions = {
   } finally {
     client.release();
   }
+}
+
+/**
+ * Random pairs without those that agree on the ID number (exactly or but for one typing error).
+ * u is the chance of agreement between two different people, and random pairs are taken to be
+ * different people; for a name that is near enough true, but not for a unique identifier: a
+ * sample of a day's records against a sample of the register holds a match about once in a
+ * hundred thousand pairs, as often as the exact-ID agreements it finds, so counting them would
+ * make u for an exact ID number the sampling rate (~1e-6) instead of the rate at which two
+ * people really share a number (~1e-8, the starting value a level never seen keeps). Those pairs
+ * are the same person; they are left out.
+ */
+export function withoutIdAgreements(vectors: Int8Array): Int8Array {
+  const C = PERSON_COMPARISON_COUNT;
+  const rows = vectors.length / C;
+  const out = new Int8Array(vectors.length);
+  let k = 0;
+  for (let r = 0; r < rows; r++) {
+    const id = vectors[r * C + C_ID];
+    if (id === ID_EXACT || id === ID_ONE_EDIT) continue;
+    out.set(vectors.subarray(r * C, r * C + C), k * C);
+    k++;
+  }
+  return out.subarray(0, k * C);
 }
