@@ -100,6 +100,25 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(unnamed).toMatchObject({ name: '', birth_date: '2024-05-06', sex: 2, mother_pid: 'P1', father_pid: null, residence_division: '430102001001' });
   });
 
+  it('birth: a namesake born the same day who is recorded as another woman\'s child is not this newborn', async () => {
+    // 张小明, born 2024-03-01, is 王芳's son (P10). Two other women bear a 张小明 that day.
+    const batch = await ingestJson(db.pool, HOSPITAL, 'birth', [
+      { record_id: 'Q1', birth_time: '2024-03-01 09:00', child_name: '张小明', child_sex: 1, mother_name: '李娜', mother_id_number: ids.lina,
+        birth_division: '430102001001' },
+      { record_id: 'Q2', birth_time: '2024-03-01 10:00', child_name: '张小明', child_sex: 1, mother_name: '孙丽',
+        mother_id_number: idNumber('430181', '1993-07-09', 22), birth_division: '430102001001' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('Q1/mother')).toMatchObject({ status: 'linked', pid: 'P3' });
+    expect(r.get('Q1/child')).toMatchObject({ status: 'new', rule: 'child-of-another-mother' });
+    // A mother not in the register has no registered child: the namesake is someone else's.
+    expect(r.get('Q2/mother')).toMatchObject({ status: 'new' });
+    expect(r.get('Q2/child')).toMatchObject({ status: 'new', rule: 'child-of-another-mother' });
+    // The model had weighed P10 and kept it in the explanation.
+    expect(r.get('Q2/child')!.explanation.candidates[0].pid).toBe('P10');
+  });
+
   it('household: a legacy 15-digit ID moves out, a death widows the spouse, a correction renames, a migrant is registered', async () => {
     const batch = await ingestJson(db.pool, POLICE, 'household', [
       { id: 'E1', type: 'move_out', date: '2024-03-03', person: { idNumber: ids.liuyang15, name: '刘洋', sex: 1, birthDate: '19780101' },

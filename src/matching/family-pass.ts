@@ -40,7 +40,23 @@ const isoOf = (yyyymmdd: number) => {
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
 };
 
-/** Re-decides the children of birth records whose mother was linked; changes `decisions` in place. */
+export function recordedMothersSql(pids: string[]): Sql {
+  return {
+    text: `SELECT r.pid, r.related_pid AS mother FROM person_relations r WHERE r.pid = ANY($1::text[]) AND r.kind = 'mother'`,
+    values: [pids],
+  };
+}
+
+/**
+ * Re-decides the children of birth certificates from what the register says of their mothers;
+ * changes `decisions` in place.
+ * - The mother linked: the child is her child born that day, or a new person. The model's pick
+ *   of someone else goes to review, unless every candidate it weighed is recorded as another
+ *   woman's child: then the child is new (`child-of-another-mother`).
+ * - The mother new (not in the register): no registered child is hers, so a candidate recorded
+ *   with a mother is someone else's child; when all are, the child is new.
+ * Candidates without a recorded mother keep the model's doubt: the register may lack the link.
+ */
 export async function decideChildren(
   client: pg.PoolClient,
   records: readonly SourceRecord[],
@@ -54,25 +70,31 @@ export async function decideChildren(
     if (s.role === 'mother' && records[s.rec].feed === 'birth') motherOf.set(s.rec, i);
   });
   const is: number[] = [], mothers: string[] = [], births: string[] = [];
+  const doubtful: { i: number; mother: string | null }[] = []; // children the model linked or sent to review
   staged.forEach((s, i) => {
-    if (s.role !== 'child' || records[s.rec].feed !== 'birth' || !s.prepared.birth) return;
+    if (s.role !== 'child' || records[s.rec].feed !== 'birth') return;
     const m = motherOf.get(s.rec);
     const mother = m === undefined ? null : decisions[m];
-    if (mother?.status !== 'linked' || !mother.pid) return;
-    is.push(i);
-    mothers.push(mother.pid);
-    births.push(isoOf(s.prepared.birth));
+    if (mother?.status === 'linked' && mother.pid && s.prepared.birth) {
+      is.push(i);
+      mothers.push(mother.pid);
+      births.push(isoOf(s.prepared.birth));
+    } else if (mother?.status === 'new' && decisions[i].status !== 'new') {
+      doubtful.push({ i, mother: null });
+    }
   });
-  if (!is.length) return;
+  if (!is.length && !doubtful.length) return;
 
   const found = new Map<number, { pid: string; row: PersonMatchRow }[]>();
-  const { rows } = await client.query<PersonMatchRow & { i: number; pid: string }>(childrenOfMothersSql(is, mothers, births));
-  for (const r of rows) {
-    const list = found.get(r.i) ?? [];
-    list.push({ pid: r.pid, row: r });
-    found.set(r.i, list);
+  if (is.length) {
+    const { rows } = await client.query<PersonMatchRow & { i: number; pid: string }>(childrenOfMothersSql(is, mothers, births));
+    for (const r of rows) {
+      const list = found.get(r.i) ?? [];
+      list.push({ pid: r.pid, row: r });
+      found.set(r.i, list);
+    }
   }
-  for (const i of is) {
+  is.forEach((i, k) => {
     const child = staged[i].prepared;
     const candidates = (found.get(i) ?? [])
       .map((c) => ({ pid: c.pid, person: preparePerson(c.row) }))
@@ -81,13 +103,28 @@ export async function decideChildren(
       .filter((c) => !(child.name && c.person.name && compareNames(child.name, c.person.name) === NAME_DIFFERS));
     const current = decisions[i];
     if (candidates.length === 0) {
-      if (current.status === 'linked') decisions[i] = withRule(current, 'review', 'not-a-child-of-linked-mother');
-      continue;
+      if (current.status !== 'new') doubtful.push({ i, mother: mothers[k] });
+      return;
     }
     const d = linkRecord(model, child, candidates, { thresholds });
     decisions[i] = candidates.length === 1
       ? withRule(d, 'linked', 'child-of-linked-mother', candidates[0].pid)
       : withRule(d, 'review', 'child-of-linked-mother');
+  });
+  if (!doubtful.length) return;
+
+  // Whom the register records as the mother of each candidate the model weighed.
+  const pids = [...new Set(doubtful.flatMap(({ i }) => decisions[i].explanation.candidates.map((c) => c.pid)))];
+  const recorded = new Map<string, string>();
+  if (pids.length) for (const r of (await client.query<{ pid: string; mother: string }>(recordedMothersSql(pids))).rows) recorded.set(r.pid, r.mother);
+  for (const { i, mother } of doubtful) {
+    const current = decisions[i];
+    const others = current.explanation.candidates.length > 0 && current.explanation.candidates.every((c) => {
+      const m = recorded.get(c.pid);
+      return m !== undefined && m !== mother;
+    });
+    if (others) decisions[i] = withRule(current, 'new', 'child-of-another-mother');
+    else if (current.status === 'linked' && mother) decisions[i] = withRule(current, 'review', 'not-a-child-of-linked-mother');
   }
 }
 

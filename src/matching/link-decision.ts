@@ -8,6 +8,8 @@ export type LinkRule =
   | 'child-of-linked-mother'
   /** The model chose a person who is not a child of the certificate's linked mother. */
   | 'not-a-child-of-linked-mother'
+  /** A newborn on a birth certificate: every candidate is recorded as the child of another mother. */
+  | 'child-of-another-mother'
   /** A father on a birth certificate: the registered spouse of the linked mother, with his name. */
   | 'spouse-of-linked-mother'
   /** A party to a divorce (annulment, reissue): the registered spouse of the other, linked party. */
