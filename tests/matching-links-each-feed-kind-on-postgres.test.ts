@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIVIL, HOSPITAL, HOUSING_AGENCY, POLICE, seedAgencies } from '../fixtures/intake/agencies.js';
 import { createTestDb, type TestDb } from './helpers/db.js';
-import { idNumber, ingestJson, insertPersons, link, person, relate, results } from './matching-support.js';
+import { relinkBatch } from '../src/matching/relink.js';
+import { idNumber, ingestJson, insertPersons, link, linkDeps, person, relate, results } from './matching-support.js';
 
 const A = '430102';
 const ids = {
@@ -117,6 +118,30 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(r.get('Q2/child')).toMatchObject({ status: 'new', rule: 'child-of-another-mother' });
     // The model had weighed P10 and kept it in the explanation.
     expect(r.get('Q2/child')!.explanation.candidates[0].pid).toBe('P10');
+  });
+
+  it('household: a move-in from another county is not a namesake the register holds as a resident of this county', async () => {
+    await insertPersons(db.pool, [
+      { pid: 'P20', name: '钱多多', sex: 2, birthDate: '1988-08-08', hukou: '430102001001' },
+      // Registered in another county, living here: the one a move-in registers.
+      { pid: 'P21', name: '孙多多', sex: 2, birthDate: '1989-09-09', hukou: '430111001001', residence: '430102001001' },
+    ]);
+    const batch = await ingestJson(db.pool, POLICE, 'household', [
+      { id: 'M1', type: 'move_in', date: '2024-03-07', person: { name: '钱多多', sex: 2, birthDate: '1988-08-08' },
+        fromDivision: '110105', toDivision: '430102001001' },
+      { id: 'M2', type: 'move_in', date: '2024-03-07', person: { name: '孙多多', sex: 2, birthDate: '1989-09-09' },
+        fromDivision: '430111001001', toDivision: '430102001001' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('M1/subject')).toMatchObject({ status: 'new', pid: null, rule: 'registered-here-already' });
+    expect(r.get('M1/subject')!.explanation.candidates[0].pid).toBe('P20');
+    expect(r.get('M2/subject')).toMatchObject({ status: 'linked', pid: 'P21' });
+    // The move-in was applied: P21 is registered here now. A relink does not set P21 aside for
+    // the registration its own record made.
+    expect(await person(db.pool, 'P21')).toMatchObject({ hukou_division: '430102001001', status: 1 });
+    expect(await relinkBatch(linkDeps(db.pool), batch, 'relink:test')).toMatchObject({ changed: 0 });
+    expect((await results(db.pool, batch)).get('M2/subject')).toMatchObject({ status: 'linked', pid: 'P21' });
   });
 
   it('household: a legacy 15-digit ID moves out, a death widows the spouse, a correction renames, a migrant is registered', async () => {

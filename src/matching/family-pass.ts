@@ -252,3 +252,93 @@ export async function decideNewbornRegistrations(
     decisions[i] = here.length === 1 ? withRule(d, 'linked', 'newborn-registration', here[0].pid) : withRule(d, 'review', 'newborn-registration');
   }
 }
+
+export function registrationStateSql(pids: string[]): Sql {
+  return {
+    text: `SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone, p.status
+           FROM persons p WHERE p.pid = ANY($1::text[])`,
+    values: [pids],
+  };
+}
+
+export function earlierLinksSql(agencies: string[], recordIds: string[]): Sql {
+  return {
+    text: `SELECT DISTINCT r.agency, r.record_id, r.pid FROM unnest($1::text[], $2::text[]) AS x (agency, record_id)
+           JOIN link_results r ON r.agency = x.agency AND r.feed = 'household' AND r.record_id = x.record_id AND r.pid IS NOT NULL`,
+    values: [agencies, recordIds],
+  };
+}
+
+const countyOf = (division: string | null | undefined) => (division && division.length >= 6 ? division.slice(0, 6) : null);
+
+/**
+ * A household move-in from another county registers someone whose household registration was
+ * there: a candidate the register holds as a resident of the destination county (status 1,
+ * registration in that county) is someone else, however alike. Such candidates are set aside
+ * and the person decided among the others the model weighed (none left: new,
+ * `registered-here-already`). A candidate an earlier version of the same record linked to does
+ * not count: its registration is that record's own doing.
+ */
+export async function decideMoveIns(
+  client: pg.PoolClient,
+  records: readonly SourceRecord[],
+  staged: readonly StagedPerson[],
+  decisions: LinkDecision[],
+  model: Model,
+  thresholds: Thresholds,
+): Promise<void> {
+  const doubtful: { i: number; county: string; key: string }[] = [];
+  staged.forEach((s, i) => {
+    const source = records[s.rec];
+    if (source.feed !== 'household' || decisions[i].status === 'new' || FAMILY_RULES.has(decisions[i].rule)) return;
+    const r = source.record as HouseholdRecord;
+    const county = countyOf(r.toDivision ?? r.hukouDivision);
+    const from = countyOf(r.fromDivision);
+    if (r.type !== 'move_in' || !county || !from || from === county) return;
+    doubtful.push({ i, county, key: `${source.agency}\u0000${source.recordId}` });
+  });
+  if (!doubtful.length) return;
+  const pids = [...new Set(doubtful.flatMap(({ i }) => decisions[i].explanation.candidates.map((c) => c.pid)))];
+  type Row = PersonMatchRow & { pid: string; status: number };
+  const state = new Map<string, Row>();
+  for (const r of (await client.query<Row>(registrationStateSql(pids))).rows) state.set(r.pid, r);
+  const own = new Set<string>();
+  const keys = doubtful.map((d) => records[staged[d.i].rec]);
+  for (const r of (await client.query<{ agency: string; record_id: string; pid: string }>(earlierLinksSql(keys.map((k) => k.agency), keys.map((k) => k.recordId)))).rows) {
+    own.add(`${r.agency}\u0000${r.record_id}\u0000${r.pid}`);
+  }
+  for (const { i, county, key } of doubtful) {
+    const current = decisions[i];
+    const registeredHere = (pid: string) => {
+      const p = state.get(pid);
+      return !!p && Number(p.status) === 1 && countyOf(p.hukou_division) === county && !own.has(`${key}\u0000${pid}`);
+    };
+    const shown = current.explanation.candidates.map((c) => c.pid);
+    const others = shown.filter((pid) => !registeredHere(pid) && state.has(pid));
+    if (others.length === shown.length) continue;
+    if (!others.length) {
+      decisions[i] = withRule(current, 'new', 'registered-here-already');
+      continue;
+    }
+    const d = linkRecord(model, staged[i].prepared, others.map((pid) => ({ pid, person: preparePerson(state.get(pid)!) })), { thresholds });
+    decisions[i] = d.status === 'linked' ? withRule(d, 'linked', d.rule) : withRule(d, d.status, 'registered-here-already');
+  }
+}
+
+/** Rules the family passes set: their decisions are not revisited by the event checks. */
+const FAMILY_RULES: ReadonlySet<string> = new Set(['newborn-registration', 'child-of-linked-mother', 'spouse-of-linked-mother', 'spouse-of-linked-party']);
+
+/** Every decision within the family and every check against the event, in order. */
+export async function decideWithinFamilies(
+  client: pg.PoolClient,
+  records: readonly SourceRecord[],
+  staged: readonly StagedPerson[],
+  decisions: LinkDecision[],
+  model: Model,
+  thresholds: Thresholds,
+): Promise<void> {
+  await decideSpouses(client, records, staged, decisions, model, thresholds);
+  await decideChildren(client, records, staged, decisions, model, thresholds);
+  await decideNewbornRegistrations(client, records, staged, decisions, model, thresholds);
+  await decideMoveIns(client, records, staged, decisions, model, thresholds);
+}

@@ -16,6 +16,8 @@ export type LinkRule =
   | 'spouse-of-linked-party'
   /** The police register a newborn: the one child a hospital reported born that day, of that sex, there. */
   | 'newborn-registration'
+  /** A move-in from another county: the alike candidates are residents of the destination county already. */
+  | 'registered-here-already'
   /** A clerk decided (review). */
   | 'clerk'
   /** A relink changed a decision whose event had already changed the population database. */

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { FeedKind, PersonRole } from '../adapters/index.js';
 import { copyEscape } from '../intake/copy-text.js';
 import { carryOut, planApply, type ApplyItem } from './apply/apply-decisions.js';
-import { decideChildren, decideNewbornRegistrations, decideSpouses } from './family-pass.js';
+import { decideWithinFamilies } from './family-pass.js';
 import type { Model } from './fellegi-sunter.js';
 import type { LinkDecision } from './link-decision.js';
 import { copyLines, linkStaged, type LinkSettings } from './link-staged.js';
@@ -110,9 +110,7 @@ export async function decideStaged(
   // The family decisions run between the rounds (a father the mother's spouse settles needs no
   // round 2) and again after (round 2 re-decides the undecided, and may link an anchor).
   const family = async (decisions: LinkDecision[]) => {
-    await decideSpouses(client, records, staged, decisions, model, settings.thresholds);
-    await decideChildren(client, records, staged, decisions, model, settings.thresholds);
-    await decideNewbornRegistrations(client, records, staged, decisions, model, settings.thresholds);
+    await decideWithinFamilies(client, records, staged, decisions, model, settings.thresholds);
   };
   const linked = await linkStaged(client, staged, model, settings, {
     ...o, populationSize: population, betweenRounds: (d) => family(d as LinkDecision[]),
