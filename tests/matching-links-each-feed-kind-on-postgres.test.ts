@@ -125,18 +125,28 @@ describe('linking each feed kind on PostgreSQL', () => {
       { pid: 'P20', name: '钱多多', sex: 2, birthDate: '1988-08-08', hukou: '430102001001' },
       // Registered in another county, living here: the one a move-in registers.
       { pid: 'P21', name: '孙多多', sex: 2, birthDate: '1989-09-09', hukou: '430111001001', residence: '430102001001' },
+      // Registered here, living in the county the move-in comes from: coming back.
+      { pid: 'P22', name: '李多多', sex: 1, birthDate: '1987-07-07', hukou: '430102001001', residence: '430111001001' },
+      // Registered and living here; the record bears the number: the register is behind, not the record.
+      { pid: 'P23', idNumber: idNumber(A, '1986-06-06', 62), name: '周多多', sex: 2, birthDate: '1986-06-06', hukou: '430102001001' },
     ]);
     const batch = await ingestJson(db.pool, POLICE, 'household', [
       { id: 'M1', type: 'move_in', date: '2024-03-07', person: { name: '钱多多', sex: 2, birthDate: '1988-08-08' },
         fromDivision: '110105', toDivision: '430102001001' },
       { id: 'M2', type: 'move_in', date: '2024-03-07', person: { name: '孙多多', sex: 2, birthDate: '1989-09-09' },
         fromDivision: '430111001001', toDivision: '430102001001' },
+      { id: 'M3', type: 'move_in', date: '2024-03-07', person: { name: '李多多', sex: 1, birthDate: '1987-07-07' },
+        fromDivision: '430111', toDivision: '430102001001' },
+      { id: 'M4', type: 'move_in', date: '2024-03-07', person: { idNumber: idNumber(A, '1986-06-06', 62), name: '周多多', sex: 2, birthDate: '1986-06-06' },
+        fromDivision: '110105', toDivision: '430102001001' },
     ]);
     await link(db.pool, batch);
     const r = await results(db.pool, batch);
     expect(r.get('M1/subject')).toMatchObject({ status: 'new', pid: null, rule: 'registered-here-already' });
     expect(r.get('M1/subject')!.explanation.candidates[0].pid).toBe('P20');
     expect(r.get('M2/subject')).toMatchObject({ status: 'linked', pid: 'P21' });
+    expect(r.get('M3/subject')).toMatchObject({ status: 'linked', pid: 'P22' });
+    expect(r.get('M4/subject')).toMatchObject({ status: 'linked', pid: 'P23' });
     // The move-in was applied: P21 is registered here now. A relink does not set P21 aside for
     // the registration its own record made.
     expect(await person(db.pool, 'P21')).toMatchObject({ hukou_division: '430102001001', status: 1 });

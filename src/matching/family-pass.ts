@@ -16,7 +16,7 @@ import type { Model } from './fellegi-sunter.js';
 import { linkRecord } from './link-batch.js';
 import { withRule, type LinkDecision } from './link-decision.js';
 import { compareNames, NAME_DIFFERS } from './name-similarity.js';
-import { compareIds, ID_DIFFERS } from './id-compare.js';
+import { compareIds, ID_DIFFERS, ID_EXACT, ID_ONE_EDIT } from './id-compare.js';
 import { compareDates, DATE_DIFFERS } from './date-compare.js';
 import type { HouseholdRecord, MarriageRecord } from '../adapters/index.js';
 import { compareDivisions, DIVISION_VILLAGE } from './division-compare.js';
@@ -274,7 +274,8 @@ const countyOf = (division: string | null | undefined) => (division && division.
 /**
  * A household move-in from another county registers someone whose household registration was
  * there: a candidate the register holds as a resident of the destination county (status 1,
- * registration in that county) is someone else, however alike. Such candidates are set aside
+ * registered there, not living in the county the record names as the origin, and not bearing
+ * the record's ID number) is someone else, however alike. Such candidates are set aside
  * and the person decided among the others the model weighed (none left: new,
  * `registered-here-already`). A candidate an earlier version of the same record linked to does
  * not count: its registration is that record's own doing.
@@ -287,7 +288,7 @@ export async function decideMoveIns(
   model: Model,
   thresholds: Thresholds,
 ): Promise<void> {
-  const doubtful: { i: number; county: string; key: string }[] = [];
+  const doubtful: { i: number; county: string; from: string; key: string }[] = [];
   staged.forEach((s, i) => {
     const source = records[s.rec];
     if (source.feed !== 'household' || decisions[i].status === 'new' || FAMILY_RULES.has(decisions[i].rule)) return;
@@ -295,7 +296,7 @@ export async function decideMoveIns(
     const county = countyOf(r.toDivision ?? r.hukouDivision);
     const from = countyOf(r.fromDivision);
     if (r.type !== 'move_in' || !county || !from || from === county) return;
-    doubtful.push({ i, county, key: `${source.agency}\u0000${source.recordId}` });
+    doubtful.push({ i, county, from, key: `${source.agency}\u0000${source.recordId}` });
   });
   if (!doubtful.length) return;
   const pids = [...new Set(doubtful.flatMap(({ i }) => decisions[i].explanation.candidates.map((c) => c.pid)))];
@@ -307,11 +308,17 @@ export async function decideMoveIns(
   for (const r of (await client.query<{ agency: string; record_id: string; pid: string }>(earlierLinksSql(keys.map((k) => k.agency), keys.map((k) => k.recordId)))).rows) {
     own.add(`${r.agency}\u0000${r.record_id}\u0000${r.pid}`);
   }
-  for (const { i, county, key } of doubtful) {
+  for (const { i, county, from, key } of doubtful) {
     const current = decisions[i];
+    const me = staged[i].prepared;
     const registeredHere = (pid: string) => {
       const p = state.get(pid);
-      return !!p && Number(p.status) === 1 && countyOf(p.hukou_division) === county && !own.has(`${key}\u0000${pid}`);
+      if (!p || Number(p.status) !== 1 || countyOf(p.hukou_division) !== county || own.has(`${key}\u0000${pid}`)) return false;
+      // Living in the county the record says they come from, they may be coming back; the same
+      // ID number (but for a typing error) outweighs a register that may be behind.
+      if (countyOf(p.residence_division) === from) return false;
+      const id = compareIds(me.id, preparePerson(p).id);
+      return id !== ID_EXACT && id !== ID_ONE_EDIT;
     };
     const shown = current.explanation.candidates.map((c) => c.pid);
     const others = shown.filter((pid) => !registeredHere(pid) && state.has(pid));
@@ -320,7 +327,7 @@ export async function decideMoveIns(
       decisions[i] = withRule(current, 'new', 'registered-here-already');
       continue;
     }
-    const d = linkRecord(model, staged[i].prepared, others.map((pid) => ({ pid, person: preparePerson(state.get(pid)!) })), { thresholds });
+    const d = linkRecord(model, me, others.map((pid) => ({ pid, person: preparePerson(state.get(pid)!) })), { thresholds });
     decisions[i] = d.status === 'linked' ? withRule(d, 'linked', d.rule) : withRule(d, d.status, 'registered-here-already');
   }
 }
