@@ -186,6 +186,23 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(await person(db.pool, registered.pid!)).toMatchObject({ name: '张小红', name_pinyin: 'zhangxiaohong', hukou_division: '430102001001', mother_pid: 'P1' });
   });
 
+  it('household: a birth registration whose surname is neither parent\'s is not that family\'s newborn', async () => {
+    const births = await ingestJson(db.pool, HOSPITAL, 'birth', [
+      { record_id: 'R1', birth_time: '2024-06-01 08:00', child_sex: 2, mother_name: '李娜', mother_id_number: ids.lina,
+        father_name: '张伟', father_id_number: ids.zhangwei2, birth_division: '430102001002' },
+    ]);
+    await link(db.pool, births);
+    const kid = (await results(db.pool, births)).get('R1/child')!.created_pid;
+    const batch = await ingestJson(db.pool, POLICE, 'household', [
+      { id: 'H1', type: '出生登记', date: '2024-06-10', person: { name: '孙小红', sex: '女', birthDate: '2024-06-01' }, hukouDivision: '430102001002' },
+      { id: 'H2', type: '出生登记', date: '2024-06-10', person: { name: '张小花', sex: '女', birthDate: '2024-06-01' }, hukouDivision: '430102001002' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('H1/subject')).toMatchObject({ status: 'new', rule: 'newborn-registration' });
+    expect(r.get('H2/subject')).toMatchObject({ status: 'linked', pid: kid });
+  });
+
   it('marriage: spouses both ways, a divorce unlinks them, two valid different ID numbers never link', async () => {
     const batch = await ingestJson(db.pool, CIVIL, 'marriage', [
       { record_id: 'J1', kind: '结婚登记', registered_on: '2024-03-05', party1_name: '刘洋', party1_id_number: ids.liuyang15, party1_birth_date: '1978/1/1',

@@ -210,7 +210,12 @@ export function createdNewbornsSql(i: number[], births: string[], sexes: number[
   };
 }
 
-/** Settles doubtful household birth registrations against the newborns created from birth certificates. */
+/**
+ * Settles household birth registrations against the newborns created from birth certificates:
+ * doubtful ones are linked to the one such child of the family (or go to review among several);
+ * a model link or doubt about another family's child (neither parent bears the registered
+ * surname) is undone — to new when every candidate the model weighed is such a child.
+ */
 export async function decideNewbornRegistrations(
   client: pg.PoolClient,
   records: readonly SourceRecord[],
@@ -222,7 +227,7 @@ export async function decideNewbornRegistrations(
   const is: number[] = [], births: string[] = [], sexes: number[] = [], places: string[] = [];
   staged.forEach((s, i) => {
     const r = records[s.rec];
-    if (r.feed !== 'household' || (r.record as HouseholdRecord).type !== 'birth' || decisions[i].status === 'linked') return;
+    if (r.feed !== 'household' || (r.record as HouseholdRecord).type !== 'birth' || decisions[i].rule === 'verified-id-and-birth-date') return;
     const division = s.prepared.divisions.find((d) => d.length >= 6);
     if (!s.prepared.birth || !division) return;
     is.push(i);
@@ -236,10 +241,21 @@ export async function decideNewbornRegistrations(
   for (const r of (await client.query<Kid>(createdNewbornsSql(is, births, sexes, places))).rows) found.set(r.i, [...(found.get(r.i) ?? []), r]);
   for (const i of is) {
     const me = staged[i].prepared;
-    // A registered name carries a parent's surname: another family's baby of that day rarely does.
     const surname = me.name && me.name.surnameLength ? me.name.norm[0] : null;
+    const current = decisions[i];
+    // Another family's child: both its parents are known and neither bears the registered surname
+    // (with one parent known, the child may bear the other's).
+    const otherFamily = (k: Kid) => !!surname && !!k.father_surname && !!k.mother_surname && k.father_surname !== surname && k.mother_surname !== surname;
+    const otherFamilies = new Set((found.get(i) ?? []).filter(otherFamily).map((k) => k.pid));
+    const shown = current.explanation.candidates;
+    // The model's candidates are all newborns of families with other surnames: not this child.
+    const notThem = current.status !== 'new' && shown.length > 0 && shown.every((c) => otherFamilies.has(c.pid));
+    if (current.status === 'linked') {
+      if (current.pid && otherFamilies.has(current.pid)) decisions[i] = withRule(current, notThem ? 'new' : 'review', 'newborn-registration');
+      continue;
+    }
     const eligible = (found.get(i) ?? [])
-      .filter((k) => !surname || !(k.father_surname || k.mother_surname) || k.father_surname === surname || k.mother_surname === surname)
+      .filter((k) => !otherFamily(k))
       .map((k) => ({ pid: k.pid, person: preparePerson(k) }))
       .filter((c) => !(me.sex && c.person.sex && me.sex !== c.person.sex))
       .filter((c) => !(me.name && c.person.name && compareNames(me.name, c.person.name) === NAME_DIFFERS))
@@ -247,7 +263,10 @@ export async function decideNewbornRegistrations(
     // Only where the family lives: a child born elsewhere is registered here too, and another
     // family's newborn of that day in the same township is not evidence enough.
     const here = eligible.filter((c) => compareDivisions(me.divisions, c.person.divisions, me.divisionNumbers, c.person.divisionNumbers) === DIVISION_VILLAGE);
-    if (!here.length) continue;
+    if (!here.length) {
+      if (notThem) decisions[i] = withRule(current, 'new', 'newborn-registration');
+      continue;
+    }
     const d = linkRecord(model, me, here, { thresholds });
     decisions[i] = here.length === 1 ? withRule(d, 'linked', 'newborn-registration', here[0].pid) : withRule(d, 'review', 'newborn-registration');
   }
