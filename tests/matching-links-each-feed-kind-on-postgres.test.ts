@@ -224,6 +224,34 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(r.get('J3/party1')).toMatchObject({ status: 'new', rule: 'only-excluded-candidates' });
   });
 
+  it('marriage: a wedding is not registered for a namesake the register holds as married to someone else', async () => {
+    await insertPersons(db.pool, [
+      { pid: 'P30', name: '吴晓红', sex: 2, birthDate: '1991-01-11', hukou: '430102001001', marital: '20' },
+      { pid: 'P31', name: '郑大军', sex: 1, birthDate: '1989-02-12', hukou: '430102001001', marital: '20' },
+      { pid: 'P32', idNumber: idNumber(A, '1990-10-10', 72), name: '冯晓丽', sex: 2, birthDate: '1990-10-10', hukou: '430102001001', marital: '20' },
+      { pid: 'P33', name: '陈大海', sex: 1, birthDate: '1988-03-13', hukou: '430102001001', marital: '10' },
+    ]);
+    await relate(db.pool, 'P31', 'spouse', 'P30');
+    await relate(db.pool, 'P30', 'spouse', 'P31');
+    const batch = await ingestJson(db.pool, CIVIL, 'marriage', [
+      // 吴晓红 is married to 郑大军: this 吴晓红, marrying 陈大海, is another woman.
+      { record_id: 'W1', kind: 'marriage', registered_on: '2024-04-01', party1_name: '陈大海', party1_birth_date: '1988-03-13',
+        party2_name: '吴晓红', party2_birth_date: '1991-01-11' },
+      // Her own ID number on the record: the register missed a divorce, the record is right.
+      { record_id: 'W2', kind: 'marriage', registered_on: '2024-04-01', party1_name: '蒋一', party1_id_number: idNumber('430111', '1987-05-05', 13),
+        party1_birth_date: '1987-05-05', party2_name: '冯晓丽', party2_id_number: idNumber(A, '1990-10-10', 72), party2_birth_date: '1990-10-10' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('W1/party1')).toMatchObject({ status: 'linked', pid: 'P33' });
+    expect(r.get('W1/party2')).toMatchObject({ status: 'new', rule: 'married-to-another' });
+    expect(r.get('W1/party2')!.explanation.candidates[0].pid).toBe('P30');
+    expect(r.get('W2/party2')).toMatchObject({ status: 'linked', pid: 'P32' });
+    // Relinking the batch after the wedding was applied: the link stands (its own record made her married).
+    expect(await person(db.pool, 'P33')).toMatchObject({ marital_status: '20' });
+    expect(await relinkBatch(linkDeps(db.pool), batch, 'relink:test')).toMatchObject({ changed: 0 });
+  });
+
   it('housing: a resident without ID found by phone moves; the explanation names every field', async () => {
     const batch = await ingestJson(db.pool, HOUSING_AGENCY, 'housing', [
       { record_id: 'H1', division: '430102005001', name: '欧阳娜娜', phone: '139-0000-1111', occupancy: '租户', moved_in: '2024-03-01' },

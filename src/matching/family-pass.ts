@@ -274,40 +274,41 @@ export async function decideNewbornRegistrations(
 
 export function registrationStateSql(pids: string[]): Sql {
   return {
-    text: `SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone, p.status
+    text: `SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone,
+                  p.status, p.marital_status,
+                  ARRAY(SELECT r.related_pid FROM person_relations r WHERE r.pid = p.pid AND r.kind = 'spouse') AS spouses
            FROM persons p WHERE p.pid = ANY($1::text[])`,
     values: [pids],
   };
 }
 
-export function earlierLinksSql(agencies: string[], recordIds: string[]): Sql {
+export function earlierLinksSql(agencies: string[], feeds: string[], recordIds: string[]): Sql {
   return {
-    text: `SELECT DISTINCT r.agency, r.record_id, r.pid FROM unnest($1::text[], $2::text[]) AS x (agency, record_id)
-           JOIN link_results r ON r.agency = x.agency AND r.feed = 'household' AND r.record_id = x.record_id AND r.pid IS NOT NULL`,
-    values: [agencies, recordIds],
+    text: `SELECT DISTINCT r.agency, r.feed, r.record_id, r.pid FROM unnest($1::text[], $2::text[], $3::text[]) AS x (agency, feed, record_id)
+           JOIN link_results r ON r.agency = x.agency AND r.feed = x.feed AND r.record_id = x.record_id AND r.pid IS NOT NULL`,
+    values: [agencies, feeds, recordIds],
   };
 }
 
 const countyOf = (division: string | null | undefined) => (division && division.length >= 6 ? division.slice(0, 6) : null);
 
+type StateRow = PersonMatchRow & { pid: string; status: number; marital_status: string | null; spouses: string[] };
+
+/** A person's decision to check against the event: which candidates its record rules out. */
+interface EventCheck {
+  i: number;
+  rule: 'registered-here-already' | 'married-to-another';
+  contradicts: (p: StateRow) => boolean;
+}
+
 /**
  * A household move-in from another county registers someone whose household registration was
  * there: a candidate the register holds as a resident of the destination county (status 1,
- * registered there, not living in the county the record names as the origin, and not bearing
- * the record's ID number) is someone else, however alike. Such candidates are set aside
- * and the person decided among the others the model weighed (none left: new,
- * `registered-here-already`). A candidate an earlier version of the same record linked to does
- * not count: its registration is that record's own doing.
+ * registered there, not living in the county the record names as the origin — that one may be
+ * coming back) is someone else, however alike.
  */
-export async function decideMoveIns(
-  client: pg.PoolClient,
-  records: readonly SourceRecord[],
-  staged: readonly StagedPerson[],
-  decisions: LinkDecision[],
-  model: Model,
-  thresholds: Thresholds,
-): Promise<void> {
-  const doubtful: { i: number; county: string; from: string; key: string }[] = [];
+function moveInChecks(records: readonly SourceRecord[], staged: readonly StagedPerson[], decisions: readonly LinkDecision[]): EventCheck[] {
+  const checks: EventCheck[] = [];
   staged.forEach((s, i) => {
     const source = records[s.rec];
     if (source.feed !== 'household' || decisions[i].status === 'new' || FAMILY_RULES.has(decisions[i].rule)) return;
@@ -315,39 +316,85 @@ export async function decideMoveIns(
     const county = countyOf(r.toDivision ?? r.hukouDivision);
     const from = countyOf(r.fromDivision);
     if (r.type !== 'move_in' || !county || !from || from === county) return;
-    doubtful.push({ i, county, from, key: `${source.agency}\u0000${source.recordId}` });
+    checks.push({
+      i, rule: 'registered-here-already',
+      contradicts: (p) => Number(p.status) === 1 && countyOf(p.hukou_division) === county && countyOf(p.residence_division) !== from,
+    });
   });
-  if (!doubtful.length) return;
-  const pids = [...new Set(doubtful.flatMap(({ i }) => decisions[i].explanation.candidates.map((c) => c.pid)))];
-  type Row = PersonMatchRow & { pid: string; status: number };
-  const state = new Map<string, Row>();
-  for (const r of (await client.query<Row>(registrationStateSql(pids))).rows) state.set(r.pid, r);
+  return checks;
+}
+
+/**
+ * A wedding is registered between two people who are not married: a candidate the register
+ * holds as married (20) to someone other than the record's other party is someone else.
+ */
+function weddingChecks(records: readonly SourceRecord[], staged: readonly StagedPerson[], decisions: readonly LinkDecision[]): EventCheck[] {
+  const checks: EventCheck[] = [];
+  const byRecordRole = new Map<string, number>();
+  staged.forEach((s, i) => byRecordRole.set(`${s.rec}\u0000${s.role}`, i));
+  staged.forEach((s, i) => {
+    const source = records[s.rec];
+    if (source.feed !== 'marriage' || decisions[i].status === 'new' || FAMILY_RULES.has(decisions[i].rule)) return;
+    if ((source.record as MarriageRecord).kind !== 'marriage') return;
+    const o = byRecordRole.get(`${s.rec}\u0000${s.role === 'party1' ? 'party2' : 'party1'}`);
+    const other = o === undefined ? null : decisions[o];
+    const otherPid = other?.status === 'linked' ? other.pid : null;
+    checks.push({
+      i, rule: 'married-to-another',
+      contradicts: (p) => p.marital_status === '20' && !(otherPid && p.spouses.includes(otherPid)),
+    });
+  });
+  return checks;
+}
+
+/**
+ * Checks against the event: candidates the record's own event rules out (`moveInChecks`,
+ * `weddingChecks`) are set aside and the person decided among the others the model weighed —
+ * none left, the person is new under the check's rule. Two things outweigh the register, which
+ * may be behind: the record's own ID number on the candidate (but for a typing error), and a
+ * link an earlier version of the same record made (its event is that record's own doing).
+ */
+export async function checkEvents(
+  client: pg.PoolClient,
+  records: readonly SourceRecord[],
+  staged: readonly StagedPerson[],
+  decisions: LinkDecision[],
+  model: Model,
+  thresholds: Thresholds,
+): Promise<void> {
+  const checks = [...moveInChecks(records, staged, decisions), ...weddingChecks(records, staged, decisions)];
+  if (!checks.length) return;
+  const pids = [...new Set(checks.flatMap(({ i }) => decisions[i].explanation.candidates.map((c) => c.pid)))];
+  const state = new Map<string, StateRow>();
+  for (const r of (await client.query<StateRow>(registrationStateSql(pids))).rows) state.set(r.pid, r);
+  const keyOf = (i: number) => {
+    const r = records[staged[i].rec];
+    return `${r.agency}\u0000${r.feed}\u0000${r.recordId}`;
+  };
   const own = new Set<string>();
-  const keys = doubtful.map((d) => records[staged[d.i].rec]);
-  for (const r of (await client.query<{ agency: string; record_id: string; pid: string }>(earlierLinksSql(keys.map((k) => k.agency), keys.map((k) => k.recordId)))).rows) {
-    own.add(`${r.agency}\u0000${r.record_id}\u0000${r.pid}`);
+  const sources = checks.map((c) => records[staged[c.i].rec]);
+  const earlier = earlierLinksSql(sources.map((r) => r.agency), sources.map((r) => r.feed), sources.map((r) => r.recordId));
+  for (const r of (await client.query<{ agency: string; feed: string; record_id: string; pid: string }>(earlier)).rows) {
+    own.add(`${r.agency}\u0000${r.feed}\u0000${r.record_id}\u0000${r.pid}`);
   }
-  for (const { i, county, from, key } of doubtful) {
+  for (const { i, rule, contradicts } of checks) {
     const current = decisions[i];
     const me = staged[i].prepared;
-    const registeredHere = (pid: string) => {
+    const ruledOut = (pid: string) => {
       const p = state.get(pid);
-      if (!p || Number(p.status) !== 1 || countyOf(p.hukou_division) !== county || own.has(`${key}\u0000${pid}`)) return false;
-      // Living in the county the record says they come from, they may be coming back; the same
-      // ID number (but for a typing error) outweighs a register that may be behind.
-      if (countyOf(p.residence_division) === from) return false;
+      if (!p || !contradicts(p) || own.has(`${keyOf(i)}\u0000${pid}`)) return false;
       const id = compareIds(me.id, preparePerson(p).id);
       return id !== ID_EXACT && id !== ID_ONE_EDIT;
     };
     const shown = current.explanation.candidates.map((c) => c.pid);
-    const others = shown.filter((pid) => !registeredHere(pid) && state.has(pid));
+    const others = shown.filter((pid) => !ruledOut(pid) && state.has(pid));
     if (others.length === shown.length) continue;
     if (!others.length) {
-      decisions[i] = withRule(current, 'new', 'registered-here-already');
+      decisions[i] = withRule(current, 'new', rule);
       continue;
     }
     const d = linkRecord(model, me, others.map((pid) => ({ pid, person: preparePerson(state.get(pid)!) })), { thresholds });
-    decisions[i] = d.status === 'linked' ? withRule(d, 'linked', d.rule) : withRule(d, d.status, 'registered-here-already');
+    decisions[i] = d.status === 'linked' ? withRule(d, 'linked', d.rule) : withRule(d, d.status, rule);
   }
 }
 
@@ -366,5 +413,5 @@ export async function decideWithinFamilies(
   await decideSpouses(client, records, staged, decisions, model, thresholds);
   await decideChildren(client, records, staged, decisions, model, thresholds);
   await decideNewbornRegistrations(client, records, staged, decisions, model, thresholds);
-  await decideMoveIns(client, records, staged, decisions, model, thresholds);
+  await checkEvents(client, records, staged, decisions, model, thresholds);
 }

@@ -18,6 +18,8 @@ export type LinkRule =
   | 'newborn-registration'
   /** A move-in from another county: the alike candidates are residents of the destination county already. */
   | 'registered-here-already'
+  /** A wedding: the alike candidates are married to someone other than the record's other party. */
+  | 'married-to-another'
   /** A clerk decided (review). */
   | 'clerk'
   /** A relink changed a decision whose event had already changed the population database. */
