@@ -255,7 +255,8 @@ export async function decideNewbornRegistrations(
       continue;
     }
     const eligible = (found.get(i) ?? [])
-      .filter((k) => !otherFamily(k))
+      // Linked by this rule only where a known parent bears the surname (or none is known).
+      .filter((k) => !surname || !(k.father_surname || k.mother_surname) || k.father_surname === surname || k.mother_surname === surname)
       .map((k) => ({ pid: k.pid, person: preparePerson(k) }))
       .filter((c) => !(me.sex && c.person.sex && me.sex !== c.person.sex))
       .filter((c) => !(me.name && c.person.name && compareNames(me.name, c.person.name) === NAME_DIFFERS))
