@@ -199,7 +199,7 @@ describe('linking each feed kind on PostgreSQL', () => {
     ]);
     await link(db.pool, batch);
     const r = await results(db.pool, batch);
-    expect(r.get('H1/subject')).toMatchObject({ status: 'new', rule: 'newborn-registration' });
+    expect(r.get('H1/subject')).toMatchObject({ status: 'new', rule: 'child-of-another-family' });
     expect(r.get('H2/subject')).toMatchObject({ status: 'linked', pid: kid });
   });
 

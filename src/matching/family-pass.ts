@@ -210,12 +210,7 @@ export function createdNewbornsSql(i: number[], births: string[], sexes: number[
   };
 }
 
-/**
- * Settles household birth registrations against the newborns created from birth certificates:
- * doubtful ones are linked to the one such child of the family (or go to review among several);
- * a model link or doubt about another family's child (neither parent bears the registered
- * surname) is undone — to new when every candidate the model weighed is such a child.
- */
+/** Settles doubtful household birth registrations against the newborns created from birth certificates. */
 export async function decideNewbornRegistrations(
   client: pg.PoolClient,
   records: readonly SourceRecord[],
@@ -227,7 +222,7 @@ export async function decideNewbornRegistrations(
   const is: number[] = [], births: string[] = [], sexes: number[] = [], places: string[] = [];
   staged.forEach((s, i) => {
     const r = records[s.rec];
-    if (r.feed !== 'household' || (r.record as HouseholdRecord).type !== 'birth' || decisions[i].rule === 'verified-id-and-birth-date') return;
+    if (r.feed !== 'household' || (r.record as HouseholdRecord).type !== 'birth' || decisions[i].status === 'linked') return;
     const division = s.prepared.divisions.find((d) => d.length >= 6);
     if (!s.prepared.birth || !division) return;
     is.push(i);
@@ -242,20 +237,8 @@ export async function decideNewbornRegistrations(
   for (const i of is) {
     const me = staged[i].prepared;
     const surname = me.name && me.name.surnameLength ? me.name.norm[0] : null;
-    const current = decisions[i];
-    // Another family's child: both its parents are known and neither bears the registered surname
-    // (with one parent known, the child may bear the other's).
-    const otherFamily = (k: Kid) => !!surname && !!k.father_surname && !!k.mother_surname && k.father_surname !== surname && k.mother_surname !== surname;
-    const otherFamilies = new Set((found.get(i) ?? []).filter(otherFamily).map((k) => k.pid));
-    const shown = current.explanation.candidates;
-    // The model's candidates are all newborns of families with other surnames: not this child.
-    const notThem = current.status !== 'new' && shown.length > 0 && shown.every((c) => otherFamilies.has(c.pid));
-    if (current.status === 'linked') {
-      if (current.pid && otherFamilies.has(current.pid)) decisions[i] = withRule(current, notThem ? 'new' : 'review', 'newborn-registration');
-      continue;
-    }
     const eligible = (found.get(i) ?? [])
-      // Linked by this rule only where a known parent bears the surname (or none is known).
+      // A registered name carries a parent's surname: another family's baby of that day rarely does.
       .filter((k) => !surname || !(k.father_surname || k.mother_surname) || k.father_surname === surname || k.mother_surname === surname)
       .map((k) => ({ pid: k.pid, person: preparePerson(k) }))
       .filter((c) => !(me.sex && c.person.sex && me.sex !== c.person.sex))
@@ -264,10 +247,7 @@ export async function decideNewbornRegistrations(
     // Only where the family lives: a child born elsewhere is registered here too, and another
     // family's newborn of that day in the same township is not evidence enough.
     const here = eligible.filter((c) => compareDivisions(me.divisions, c.person.divisions, me.divisionNumbers, c.person.divisionNumbers) === DIVISION_VILLAGE);
-    if (!here.length) {
-      if (notThem) decisions[i] = withRule(current, 'new', 'newborn-registration');
-      continue;
-    }
+    if (!here.length) continue;
     const d = linkRecord(model, me, here, { thresholds });
     decisions[i] = here.length === 1 ? withRule(d, 'linked', 'newborn-registration', here[0].pid) : withRule(d, 'review', 'newborn-registration');
   }
@@ -277,7 +257,9 @@ export function registrationStateSql(pids: string[]): Sql {
   return {
     text: `SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone,
                   p.status, p.marital_status,
-                  ARRAY(SELECT r.related_pid FROM person_relations r WHERE r.pid = p.pid AND r.kind = 'spouse') AS spouses
+                  ARRAY(SELECT r.related_pid FROM person_relations r WHERE r.pid = p.pid AND r.kind = 'spouse') AS spouses,
+                  (SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = p.pid AND r.kind = 'father' LIMIT 1) AS father_surname,
+                  (SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = p.pid AND r.kind = 'mother' LIMIT 1) AS mother_surname
            FROM persons p WHERE p.pid = ANY($1::text[])`,
     values: [pids],
   };
@@ -293,12 +275,14 @@ export function earlierLinksSql(agencies: string[], feeds: string[], recordIds: 
 
 const countyOf = (division: string | null | undefined) => (division && division.length >= 6 ? division.slice(0, 6) : null);
 
-type StateRow = PersonMatchRow & { pid: string; status: number; marital_status: string | null; spouses: string[] };
+type StateRow = PersonMatchRow & {
+  pid: string; status: number; marital_status: string | null; spouses: string[]; father_surname: string | null; mother_surname: string | null;
+};
 
 /** A person's decision to check against the event: which candidates its record rules out. */
 interface EventCheck {
   i: number;
-  rule: 'registered-here-already' | 'married-to-another';
+  rule: 'registered-here-already' | 'married-to-another' | 'child-of-another-family';
   contradicts: (p: StateRow) => boolean;
 }
 
@@ -349,6 +333,26 @@ function weddingChecks(records: readonly SourceRecord[], staged: readonly Staged
 }
 
 /**
+ * A household birth registration names the child with a parent's surname: a candidate whose
+ * father and mother are both on record and neither bears it is another family's child. (With
+ * one parent on record the child may bear the other's.)
+ */
+function birthRegistrationChecks(records: readonly SourceRecord[], staged: readonly StagedPerson[], decisions: readonly LinkDecision[]): EventCheck[] {
+  const checks: EventCheck[] = [];
+  staged.forEach((s, i) => {
+    const source = records[s.rec];
+    if (source.feed !== 'household' || decisions[i].status === 'new' || FAMILY_RULES.has(decisions[i].rule)) return;
+    if ((source.record as HouseholdRecord).type !== 'birth' || !s.prepared.name?.surnameLength) return;
+    const surname = s.prepared.name.norm[0];
+    checks.push({
+      i, rule: 'child-of-another-family',
+      contradicts: (p) => !!p.father_surname && !!p.mother_surname && p.father_surname !== surname && p.mother_surname !== surname,
+    });
+  });
+  return checks;
+}
+
+/**
  * Checks against the event: candidates the record's own event rules out (`moveInChecks`,
  * `weddingChecks`) are set aside and the person decided among the others the model weighed —
  * none left, the person is new under the check's rule. Two things outweigh the register, which
@@ -363,7 +367,9 @@ export async function checkEvents(
   model: Model,
   thresholds: Thresholds,
 ): Promise<void> {
-  const checks = [...moveInChecks(records, staged, decisions), ...weddingChecks(records, staged, decisions)];
+  const checks = [
+    ...moveInChecks(records, staged, decisions), ...weddingChecks(records, staged, decisions), ...birthRegistrationChecks(records, staged, decisions),
+  ];
   if (!checks.length) return;
   const pids = [...new Set(checks.flatMap(({ i }) => decisions[i].explanation.candidates.map((c) => c.pid)))];
   const state = new Map<string, StateRow>();
@@ -384,6 +390,7 @@ export async function checkEvents(
     const ruledOut = (pid: string) => {
       const p = state.get(pid);
       if (!p || !contradicts(p) || own.has(`${keyOf(i)}\u0000${pid}`)) return false;
+      // The record's own ID number (but for a typing error) outweighs a register that may be behind.
       const id = compareIds(me.id, preparePerson(p).id);
       return id !== ID_EXACT && id !== ID_ONE_EDIT;
     };

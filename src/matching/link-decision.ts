@@ -20,6 +20,8 @@ export type LinkRule =
   | 'registered-here-already'
   /** A wedding: the alike candidates are married to someone other than the record's other party. */
   | 'married-to-another'
+  /** A household birth registration: the alike candidates are children of parents of other surnames. */
+  | 'child-of-another-family'
   /** A clerk decided (review). */
   | 'clerk'
   /** A relink changed a decision whose event had already changed the population database. */
