@@ -13,10 +13,11 @@ import type { LinkStatus } from '../decide.js';
 import { copyLines } from '../link-staged.js';
 import { countCreatedNamesSql } from '../sql/frequency-sql.js';
 import {
-  copyAppliedSql, copyEffectsSql, copyRelationEffectsSql, createApplyTablesSql, createdBeforeSql, dropApplyTablesSql, insertCreatedSql,
-  markAppliedSql, markCreatedSql, newPidsSql, relationsSql, updatePersonsSql, widowSql,
+  analyzeApplyTablesSql, copyAppliedSql, copyEffectsSql, copyRelationEffectsSql, copyUpdatesSql, createApplyTablesSql, createdBeforeSql,
+  dropApplyTablesSql, insertCreatedSql, markAppliedSql, markCreatedSql, newPidsSql, relationsSql, resolveStoredRolesSql, updatePersonsSql,
+  widowSql,
 } from './apply-sql.js';
-import { eventEffect, type Effect } from './event-effects.js';
+import { eventEffect, PERSON_FIELDS, type Effect, type PersonFields } from './event-effects.js';
 
 export interface ApplyItem {
   agency: string;
@@ -45,7 +46,6 @@ export interface ApplyPlan {
 
 const N = '\\N';
 const t = (s: string | null | undefined) => (s === null || s === undefined ? N : copyEscape(s));
-const json = (o: unknown) => JSON.stringify(o).replace(/\\/g, '\\\\');
 
 /** Where a change came from, as person_history.source: feed, agency, record, role. */
 export const sourceOf = (i: Pick<ApplyItem, 'feed' | 'agency' | 'recordId' | 'role'>) => `${i.feed}:${i.agency}:${i.recordId}#${i.role}`;
@@ -76,6 +76,17 @@ export async function planApply(client: pg.PoolClient, items: readonly ApplyItem
   return { items, effects, createdPid, reused };
 }
 
+/** A person column's value as COPY text (booleans as t/f, dates as written, numbers as digits). */
+const fieldText = (v: PersonFields[keyof PersonFields]): string => (v === undefined || v === null ? N : typeof v === 'boolean' ? (v ? 't' : 'f') : t(String(v)));
+const fieldsText = (f: PersonFields | null): string => PERSON_FIELDS.map((c) => (f ? fieldText(f[c]) : N)).join('\t');
+
+interface MergedUpdate {
+  set: PersonFields;
+  fill: PersonFields;
+  actor: string;
+  sources: Set<string>;
+}
+
 /**
  * Carries a plan out. `markResults`: set applied_at and created_pid on the stored decisions
  * (a batch writes them with its COPY instead). Leaves no temporary tables behind.
@@ -83,8 +94,26 @@ export async function planApply(client: pg.PoolClient, items: readonly ApplyItem
 export async function carryOut(client: pg.PoolClient, plan: ApplyPlan, actor: string, o: { markResults: boolean }): Promise<ApplyCounts> {
   const { items, effects } = plan;
   if (!items.length) return { applied: 0, created: 0 };
+  // A batch stored its decisions from this very plan: the person of each of its roles is known
+  // here (linked: the pid; else the person its event creates). A clerk's or a relink's plan holds
+  // some of a record's persons only; the others are looked up in link_results (resolveStoredRolesSql).
+  const known = new Map<string, number>();
+  if (!o.markResults) items.forEach((i, k) => known.set(`${keyCols(i)}\t${i.role}`, k));
+  const personOf = (i: ApplyItem, role: string): string | null => {
+    const k = known.get(`${keyCols(i)}\t${role}`);
+    return k === undefined ? null : items[k].status === 'linked' ? items[k].pid : plan.createdPid[k];
+  };
+  const linkedOf = (i: ApplyItem, role: string | undefined): string | null => {
+    const k = role ? known.get(`${keyCols(i)}\t${role}`) : undefined;
+    return k !== undefined && items[k].status === 'linked' ? items[k].pid : null;
+  };
+
   const effectLines: string[] = [], relationLines: string[] = [], appliedLines: string[] = [];
   const created: string[] = [];
+  // Several effects on one person (two records of a batch) merge in seq order, as one update:
+  // a set column takes the last effect's value, a filled one the first's. Effects never carry a
+  // null or empty value (event-effects.ts leaves them out), so a column is set iff it has a value.
+  const updates = new Map<string, MergedUpdate>();
   items.forEach((i, k) => {
     if (o.markResults) appliedLines.push(`${keyCols(i)}\t${i.role}\n`);
     const e = effects[k];
@@ -95,24 +124,46 @@ export async function carryOut(client: pg.PoolClient, plan: ApplyPlan, actor: st
     const kind = creates && plan.reused[k] ? 'update' : e.kind;
     if (kind === 'create') created.push(plan.createdPid[k]!);
     const target = creates ? plan.createdPid[k] : i.pid;
-    effectLines.push(`${seq}\t${keyCols(i)}\t${i.role}\t${kind}\t${json(e.set)}\t${json(e.fill)}\t${t(e.residenceOf)}\t${e.widowSpouse ? 't' : 'f'}\t` +
-      `${t(target)}\t${t(actor)}\t${t(sourceOf(i))}\t${creates ? 't' : 'f'}\n`);
-    for (const r of e.relations) relationLines.push(`${seq}\t${keyCols(i)}\t${r.from}\t${r.kind}\t${r.to}\t${r.op}\t${t(actor)}\t${t(sourceOf(i))}\n`);
+    const source = sourceOf(i);
+    if (kind === 'update' && target && (Object.keys(e.set).length || Object.keys(e.fill).length)) {
+      const u = updates.get(target);
+      if (!u) updates.set(target, { set: { ...e.set }, fill: { ...e.fill }, actor, sources: new Set([source]) });
+      else {
+        Object.assign(u.set, e.set);
+        u.fill = { ...e.fill, ...u.fill };
+        u.sources.add(source);
+      }
+    }
+    effectLines.push(`${seq}\t${keyCols(i)}\t${i.role}\t${kind}\t${t(e.residenceOf)}\t${t(linkedOf(i, e.residenceOf))}\t${e.widowSpouse ? 't' : 'f'}\t` +
+      `${t(target)}\t${t(actor)}\t${t(source)}\t${creates ? 't' : 'f'}\t${fieldsText(kind === 'create' ? e.set : null)}\n`);
+    for (const r of e.relations) {
+      relationLines.push(`${seq}\t${keyCols(i)}\t${r.from}\t${r.kind}\t${r.to}\t${r.op}\t${t(actor)}\t${t(source)}\t` +
+        `${t(personOf(i, r.from))}\t${t(personOf(i, r.to))}\n`);
+    }
   });
+  const updateLines: string[] = [];
+  for (const [pid, u] of updates) {
+    // The sources in the order string_agg(DISTINCT …) gave them (code-point order, as collation C).
+    const source = [...u.sources].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join('; ');
+    updateLines.push(`${t(pid)}\t${t(u.actor)}\t${t(source)}\t${fieldsText(u.set)}\t${fieldsText(u.fill)}\n`);
+  }
   // On an error the caller's transaction rolls back, and the temporary tables with it.
   await client.query(createApplyTablesSql());
   await copyLines(client, copyEffectsSql(), effectLines);
   await copyLines(client, copyRelationEffectsSql(), relationLines);
+  await copyLines(client, copyUpdatesSql(), updateLines);
+  await client.query(analyzeApplyTablesSql());
   if (o.markResults) {
     await copyLines(client, copyAppliedSql(), appliedLines);
     await client.query(markCreatedSql());
   }
+  await client.query(resolveStoredRolesSql());
   if (created.length) await client.query(insertCreatedSql());
-  await client.query(updatePersonsSql());
+  if (updateLines.length) await client.query(updatePersonsSql());
   if (relationLines.length) for (const s of relationsSql()) await client.query(s);
   if (effects.some((e) => e?.widowSpouse)) await client.query(widowSql());
   if (o.markResults) await client.query(markAppliedSql());
-  if (created.length) await client.query(countCreatedNamesSql(created));
+  if (created.length) await client.query(countCreatedNamesSql());
   await client.query(dropApplyTablesSql());
   return { applied: items.length, created: created.length };
 }

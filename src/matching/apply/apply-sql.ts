@@ -7,26 +7,52 @@ import type { Sql } from '../sql/sql.js';
 
 const q = (s: string): Sql => ({ text: s, values: [] });
 
+/** PostgreSQL type of each person column an effect may set, for the typed columns of the temporary tables. */
+const FIELD_TYPES: Record<keyof PersonFields, string> = {
+  id_number: 'text', id_suspect: 'boolean', name: 'text', name_norm: 'text', name_pinyin: 'text', sex: 'smallint', birth_date: 'date',
+  ethnicity: 'text', hukou_division: 'text', residence_division: 'text', marital_status: 'text', phone: 'text', status: 'smallint',
+};
+const typed = (prefix: string) => PERSON_FIELDS.map((c) => `${prefix}${c} ${FIELD_TYPES[c]}`).join(', ');
+
+// One row per effect. A created person's fields are typed columns (s_*): parsing and casting a
+// jsonb per person cost more than the insert. The persons a row refers to are resolved before
+// the statements run: residence_pid (the linked person of residence_of) and, in
+// link_rel_effects, from_pid / to_pid (the linked or created person of each role).
 export const EFFECT_COLUMNS = [
-  'seq', 'agency', 'feed', 'record_id', 'version', 'role', 'kind', 'set', 'fill', 'residence_of', 'widow', 'target_pid', 'actor', 'source', 'created',
+  'seq', 'agency', 'feed', 'record_id', 'version', 'role', 'kind', 'residence_of', 'residence_pid', 'widow', 'target_pid', 'actor', 'source',
+  'created', ...PERSON_FIELDS.map((c) => `s_${c}`),
 ] as const;
-export const RELATION_COLUMNS = ['seq', 'agency', 'feed', 'record_id', 'version', 'from_role', 'kind', 'to_role', 'op', 'actor', 'source'] as const;
+export const RELATION_COLUMNS = [
+  'seq', 'agency', 'feed', 'record_id', 'version', 'from_role', 'kind', 'to_role', 'op', 'actor', 'source', 'from_pid', 'to_pid',
+] as const;
 export const APPLIED_COLUMNS = ['agency', 'feed', 'record_id', 'version', 'role'] as const;
+/** One row per person to update, its effects merged (set: the last one's value; fill: the first one's). */
+export const UPDATE_COLUMNS = ['pid', 'actor', 'source', ...PERSON_FIELDS.map((c) => `s_${c}`), ...PERSON_FIELDS.map((c) => `f_${c}`)] as const;
 
 export const createApplyTablesSql = () =>
   q(`CREATE TEMP TABLE link_effects (
        seq integer NOT NULL, agency text NOT NULL, feed text NOT NULL, record_id text NOT NULL, version integer NOT NULL, role text NOT NULL,
-       kind text NOT NULL, set jsonb NOT NULL, fill jsonb NOT NULL, residence_of text, widow boolean NOT NULL, target_pid text,
-       actor text NOT NULL, source text NOT NULL, created boolean NOT NULL DEFAULT false) ON COMMIT DROP;
+       kind text NOT NULL, residence_of text, residence_pid text, widow boolean NOT NULL, target_pid text,
+       actor text NOT NULL, source text NOT NULL, created boolean NOT NULL DEFAULT false, ${typed('s_')}) ON COMMIT DROP;
      CREATE TEMP TABLE link_rel_effects (
        seq integer NOT NULL, agency text NOT NULL, feed text NOT NULL, record_id text NOT NULL, version integer NOT NULL,
-       from_role text NOT NULL, kind text NOT NULL, to_role text NOT NULL, op text NOT NULL, actor text NOT NULL, source text NOT NULL) ON COMMIT DROP;
+       from_role text NOT NULL, kind text NOT NULL, to_role text NOT NULL, op text NOT NULL, actor text NOT NULL, source text NOT NULL,
+       from_pid text, to_pid text) ON COMMIT DROP;
+     CREATE TEMP TABLE link_updates (pid text NOT NULL, actor text NOT NULL, source text NOT NULL, ${typed('s_')}, ${typed('f_')}) ON COMMIT DROP;
      CREATE TEMP TABLE link_applied (agency text NOT NULL, feed text NOT NULL, record_id text NOT NULL, version integer NOT NULL, role text NOT NULL) ON COMMIT DROP`);
 
-export const dropApplyTablesSql = () => q('DROP TABLE IF EXISTS link_effects, link_rel_effects, link_applied');
+/**
+ * Statistics of the columns the statements join on. Without them the planner takes a temporary
+ * table for a few hundred rows whatever it holds, and joins the widowed against the whole of
+ * person_relations (hash join) and persons. The other columns are left out: they cost time.
+ */
+export const analyzeApplyTablesSql = () => q('ANALYZE link_effects (kind, widow, target_pid)');
+
+export const dropApplyTablesSql = () => q('DROP TABLE IF EXISTS link_effects, link_rel_effects, link_updates, link_applied');
 
 export const copyEffectsSql = () => q(`COPY link_effects (${EFFECT_COLUMNS.join(', ')}) FROM STDIN`);
 export const copyRelationEffectsSql = () => q(`COPY link_rel_effects (${RELATION_COLUMNS.join(', ')}) FROM STDIN`);
+export const copyUpdatesSql = () => q(`COPY link_updates (${UPDATE_COLUMNS.join(', ')}) FROM STDIN`);
 export const copyAppliedSql = () => q(`COPY link_applied (${APPLIED_COLUMNS.join(', ')}) FROM STDIN`);
 
 const sameRecord = (a: string, b: string) =>
@@ -43,16 +69,29 @@ export function createdBeforeSql(keys: { agency: string; feed: string; recordId:
 
 export const newPidsSql = (n: number): Sql => ({ text: 'SELECT ypq_new_pid() AS pid FROM generate_series(1, $1)', values: [n] });
 
+/**
+ * The persons of roles the plan did not decide (a clerk decides one person of a record; its other
+ * persons were decided before) as link_results holds them: linked, or created by their event.
+ */
+export function resolveStoredRolesSql(): Sql {
+  const person = (e: string, role: string) =>
+    `(SELECT coalesce(lr.pid, lr.created_pid) FROM link_results lr WHERE ${sameRecord('lr', e)} AND lr.role = ${e}.${role})`;
+  return q(`UPDATE link_rel_effects e SET from_pid = coalesce(e.from_pid, ${person('e', 'from_role')}), to_pid = coalesce(e.to_pid, ${person('e', 'to_role')})
+            WHERE e.from_pid IS NULL OR e.to_pid IS NULL;
+            UPDATE link_effects e SET residence_pid =
+              (SELECT lr.pid FROM link_results lr WHERE ${sameRecord('lr', 'e')} AND lr.role = e.residence_of AND lr.status = 'linked')
+            WHERE e.kind = 'create' AND e.residence_of IS NOT NULL AND e.residence_pid IS NULL`);
+}
+
 export function insertCreatedSql(): Sql {
   return q(`INSERT INTO persons (pid, id_number, id_suspect, name, name_norm, name_pinyin, sex, birth_date, ethnicity, hukou_division,
                                  residence_division, marital_status, phone, status)
-            SELECT e.target_pid, s.id_number, coalesce(s.id_suspect, false), coalesce(s.name, ''), coalesce(s.name_norm, ''),
-                   coalesce(s.name_pinyin, ''), coalesce(s.sex, 9), s.birth_date, s.ethnicity, s.hukou_division,
-                   coalesce(m.residence_division, s.residence_division), s.marital_status, s.phone, coalesce(s.status, 1)
+            SELECT e.target_pid, e.s_id_number, coalesce(e.s_id_suspect, false), coalesce(e.s_name, ''), coalesce(e.s_name_norm, ''),
+                   coalesce(e.s_name_pinyin, ''), coalesce(e.s_sex, 9), e.s_birth_date, e.s_ethnicity, e.s_hukou_division,
+                   -- a subquery, not a join: a probe per newborn, where the planner would hash all of persons
+                   coalesce((SELECT m.residence_division FROM persons m WHERE m.pid = e.residence_pid), e.s_residence_division),
+                   e.s_marital_status, e.s_phone, coalesce(e.s_status, 1)
             FROM link_effects e
-            CROSS JOIN LATERAL jsonb_populate_record(NULL::persons, e.set) s
-            LEFT JOIN link_results lr ON ${sameRecord('lr', 'e')} AND lr.role = e.residence_of AND lr.status = 'linked'
-            LEFT JOIN persons m ON m.pid = lr.pid
             WHERE e.kind = 'create';
             INSERT INTO link_created_persons (agency, feed, record_id, role, pid)
             SELECT agency, feed, record_id, role, target_pid FROM link_effects WHERE kind = 'create';
@@ -83,44 +122,36 @@ function empty(col: keyof PersonFields): string {
   }
 }
 
-/** Set and fill every changed column of every updated person; one history row per changed person. */
+/**
+ * Set and fill every changed column of every updated person; one history row per changed person.
+ * A person none of whose columns would change is neither updated nor given a history row.
+ */
 export function updatePersonsSql(): Sql {
   const cols = PERSON_FIELDS;
-  const value = (c: string) => `CASE WHEN u.set ? '${c}' THEN s.${c} WHEN u.fill ? '${c}' AND ${empty(c as keyof PersonFields)} THEN f.${c} ELSE p.${c} END AS ${c}`;
-  const change = (c: string) => `'${c}', CASE WHEN p.${c} IS DISTINCT FROM c.${c} THEN jsonb_build_array(p.${c}, c.${c}) END`;
-  return q(`WITH u AS (
-              SELECT target_pid AS pid, ypq_jsonb_merge(set ORDER BY seq) AS set, ypq_jsonb_merge(fill ORDER BY seq DESC) AS fill,
-                     (array_agg(actor ORDER BY seq))[1] AS actor, string_agg(DISTINCT source, '; ') AS source
-              FROM link_effects WHERE kind = 'update' AND target_pid IS NOT NULL AND (set <> '{}' OR fill <> '{}')
-              GROUP BY target_pid),
-            c AS (
-              SELECT p.pid, u.actor, u.source, ${cols.map(value).join(',\n                     ')}
-              FROM u JOIN persons p ON p.pid = u.pid
-              CROSS JOIN LATERAL jsonb_populate_record(NULL::persons, u.set) s
-              CROSS JOIN LATERAL jsonb_populate_record(NULL::persons, u.fill) f),
+  const value = (c: keyof PersonFields) =>
+    `CASE WHEN u.s_${c} IS NOT NULL THEN u.s_${c} WHEN u.f_${c} IS NOT NULL AND ${empty(c)} THEN u.f_${c} ELSE p.${c} END AS n_${c}`;
+  const change = (c: string) => `'${c}', CASE WHEN c.o_${c} IS DISTINCT FROM c.n_${c} THEN jsonb_build_array(c.o_${c}, c.n_${c}) END`;
+  return q(`WITH c AS (
+              SELECT p.pid, u.actor, u.source, ${cols.map((c) => `p.${c} AS o_${c}`).join(', ')},
+                     ${cols.map(value).join(',\n                     ')}
+              FROM link_updates u JOIN persons p ON p.pid = u.pid),
             d AS (
               SELECT c.*, jsonb_strip_nulls(jsonb_build_object(${cols.map(change).join(', ')})) AS changes
-              FROM c JOIN persons p ON p.pid = c.pid),
+              FROM c WHERE ${cols.map((c) => `c.o_${c} IS DISTINCT FROM c.n_${c}`).join(' OR ')}),
             upd AS (
-              UPDATE persons p SET ${cols.map((c) => `${c} = d.${c}`).join(', ')}, updated_at = now()
-              FROM d WHERE p.pid = d.pid AND d.changes <> '{}' RETURNING p.pid)
+              UPDATE persons p SET ${cols.map((c) => `${c} = d.n_${c}`).join(', ')}, updated_at = now()
+              FROM d WHERE p.pid = d.pid)
             INSERT INTO person_history (pid, actor, source, changes)
-            SELECT d.pid, d.actor, d.source, d.changes FROM d WHERE d.changes <> '{}'`);
+            SELECT d.pid, d.actor, d.source, d.changes FROM d`);
 }
 
 /** Relations between the persons of two roles; both ends must be known (linked or created). */
 export function relationsSql(): Sql[] {
   const resolved = `
-    rp AS (SELECT lr.agency, lr.feed, lr.record_id, lr.version, lr.role, coalesce(lr.pid, lr.created_pid) AS pid
-           FROM link_results lr
-           WHERE (lr.status = 'linked' OR lr.created_pid IS NOT NULL)
-             AND (lr.agency, lr.feed, lr.record_id, lr.version) IN (SELECT agency, feed, record_id, version FROM link_rel_effects)),
-    r AS (SELECT DISTINCT ON (a.pid, e.kind, e.op) a.pid AS from_pid, e.kind, b.pid AS to_pid, e.op, e.actor, e.source, e.seq
+    r AS (SELECT DISTINCT ON (e.from_pid, e.kind, e.op) e.from_pid, e.kind, e.to_pid, e.op, e.actor, e.source, e.seq
           FROM link_rel_effects e
-          JOIN rp a ON ${sameRecord('a', 'e')} AND a.role = e.from_role
-          JOIN rp b ON ${sameRecord('b', 'e')} AND b.role = e.to_role
-          WHERE a.pid <> b.pid
-          ORDER BY a.pid, e.kind, e.op, e.seq DESC)`;
+          WHERE e.from_pid <> e.to_pid
+          ORDER BY e.from_pid, e.kind, e.op, e.seq DESC)`;
   const history = (rows: string) =>
     `INSERT INTO person_history (pid, actor, source, changes)
      SELECT pid, actor, source, jsonb_build_object(kind || '_pid', jsonb_build_array(old, new)) FROM ${rows}`;

@@ -22,15 +22,19 @@ export function frequenciesOfSql(names: string[], pinyins: string[]): Sql {
   };
 }
 
-/** Persons created by linking count at once (the refresh would find them only later). */
-export function countCreatedNamesSql(pids: string[]): Sql {
+/**
+ * Persons created by linking count at once (the refresh would find them only later): the
+ * created persons of the apply step's link_effects (apply-sql.ts), as insertCreatedSql wrote them.
+ */
+export function countCreatedNamesSql(): Sql {
   return {
-    text: `WITH c AS (SELECT name_norm, name_pinyin FROM persons WHERE pid = ANY($1::text[]) AND name_norm <> ''),
+    text: `WITH c AS (SELECT s_name_norm AS name_norm, coalesce(s_name_pinyin, '') AS name_pinyin FROM link_effects
+                      WHERE kind = 'create' AND coalesce(s_name_norm, '') <> ''),
                 f AS (SELECT 'name' AS kind, name_norm AS value, count(*)::integer AS n FROM c GROUP BY name_norm
                       UNION ALL SELECT 'pinyin', name_pinyin, count(*)::integer FROM c GROUP BY name_pinyin),
                 up AS (INSERT INTO name_frequencies (kind, value, n) SELECT kind, value, n FROM f
                        ON CONFLICT (kind, value) DO UPDATE SET n = name_frequencies.n + EXCLUDED.n)
-           UPDATE name_frequency_state SET persons = persons + cardinality($1::text[])`,
-    values: [pids],
+           UPDATE name_frequency_state SET persons = persons + (SELECT count(*) FROM link_effects WHERE kind = 'create')`,
+    values: [],
   };
 }
