@@ -262,4 +262,28 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(r.get('H1/subject')!.explanation.candidates[0].fields.map((f) => f.field)).toEqual(['id_number', 'name', 'birth_date', 'sex', 'division', 'phone']);
     expect(await person(db.pool, 'P8')).toMatchObject({ residence_division: '430102005001' });
   });
+
+  it('housing: a later report of the same property settles a doubt by the person an earlier report was linked to', async () => {
+    await insertPersons(db.pool, [
+      { pid: 'P40', idNumber: idNumber(A, '1980-04-04', 31), name: '何小军', sex: 1, birthDate: '1980-04-04', hukou: '430102003001' },
+      { pid: 'P41', idNumber: idNumber(A, '1982-08-08', 51), name: '何小军', sex: 1, birthDate: '1982-08-08', hukou: '430102004001' },
+      { pid: 'P42', idNumber: idNumber(A, '1984-09-09', 71), name: '何小军', sex: 1, birthDate: '1984-09-09', hukou: '430102006002' },
+    ]);
+    const march = await ingestJson(db.pool, HOUSING_AGENCY, 'housing', [
+      { record_id: 'F3-1', property_id: 'F-9', division: '430102006001', name: '何小军', id_number: idNumber(A, '1982-08-08', 51), occupancy: '业主' },
+    ]);
+    await link(db.pool, march);
+    expect((await results(db.pool, march)).get('F3-1/subject')).toMatchObject({ status: 'linked', pid: 'P41' });
+    // April's report: no ID number, the name written with a homophone, only the township given.
+    const april = await ingestJson(db.pool, HOUSING_AGENCY, 'housing', [
+      { record_id: 'F4-1', property_id: 'F-9', division: '430102006', name: '何晓军', occupancy: '业主' },
+      { record_id: 'F4-2', property_id: 'F-7', division: '430102006', name: '何晓军', occupancy: '业主' },
+    ]);
+    await link(db.pool, april);
+    const r = await results(db.pool, april);
+    expect(r.get('F4-1/subject')).toMatchObject({ status: 'linked', pid: 'P41', rule: 'same-property-earlier-report' });
+    // Another property, no earlier report: two namesakes in that township, the model's doubt stands.
+    expect(r.get('F4-2/subject')).toMatchObject({ pid: null });
+    expect(r.get('F4-2/subject')!.status).not.toBe('linked');
+  });
 });

@@ -21,6 +21,7 @@ import { compareDates, DATE_DIFFERS } from './date-compare.js';
 import type { HouseholdRecord, MarriageRecord } from '../adapters/index.js';
 import { compareDivisions, DIVISION_VILLAGE } from './division-compare.js';
 import { preparePerson, type PersonMatchRow } from './record.js';
+import { decideFromEarlierReports } from './same-property.js';
 import type { SourceRecord, StagedPerson } from './stage-records.js';
 import type { Sql } from './sql/sql.js';
 
@@ -409,7 +410,7 @@ export async function checkEvents(
 /** Rules the family passes set: their decisions are not revisited by the event checks. */
 const FAMILY_RULES: ReadonlySet<string> = new Set(['newborn-registration', 'child-of-linked-mother', 'spouse-of-linked-mother', 'spouse-of-linked-party']);
 
-/** Every decision within the family and every check against the event, in order. */
+/** Every decision within the family, from earlier reports and against the event, in order. */
 export async function decideWithinFamilies(
   client: pg.PoolClient,
   records: readonly SourceRecord[],
@@ -421,5 +422,6 @@ export async function decideWithinFamilies(
   await decideSpouses(client, records, staged, decisions, model, thresholds);
   await decideChildren(client, records, staged, decisions, model, thresholds);
   await decideNewbornRegistrations(client, records, staged, decisions, model, thresholds);
+  await decideFromEarlierReports(client, records, staged, decisions, model, thresholds);
   await checkEvents(client, records, staged, decisions, model, thresholds);
 }

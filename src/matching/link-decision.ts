@@ -22,6 +22,8 @@ export type LinkRule =
   | 'married-to-another'
   /** A household birth registration: the alike candidates are children of parents of other surnames. */
   | 'child-of-another-family'
+  /** A housing record: the person an earlier report of the same property, with the same name, was linked to. */
+  | 'same-property-earlier-report'
   /** A clerk decided (review). */
   | 'clerk'
   /** A relink changed a decision whose event had already changed the population database. */
