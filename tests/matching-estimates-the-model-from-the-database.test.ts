@@ -16,12 +16,13 @@ import { ingestJson, link } from './matching-support.js';
 describe('estimating the model from the database', () => {
   let db: TestDb;
   let feeds: GeneratedFeeds;
+  let gen: FeedRecordGenerator;
   const batches: number[] = [];
   const county = demoCounty({ seed: 'est', code: '430124' });
 
   beforeAll(async () => {
     db = await createTestDb();
-    const gen = new FeedRecordGenerator({ seed: 'est', county, counts: { prenatal: 150, birth: 60, household: 120, marriage: 60, housing: 110 } });
+    gen = new FeedRecordGenerator({ seed: 'est', county, counts: { prenatal: 150, birth: 60, household: 120, marriage: 60, housing: 110 } });
     let persons = '', relations = '';
     let household: FixturePerson[] = [];
     for (const p of generatePopulation({ seed: 'est', persons: 6000, county })) {
@@ -93,5 +94,19 @@ describe('estimating the model from the database', () => {
     }
     expect(wrong / (right + wrong)).toBeLessThan(0.01);
     expect(right / positives).toBeGreaterThan(0.9);
+  });
+
+  it('the housing department\'s next monthly report: doubts are settled by the person the same property\'s earlier record was linked to', async () => {
+    const next = gen.nextHousingReport();
+    expect(next).toHaveLength(feeds.records.housing.length);
+    const month1 = new Set(feeds.records.housing.map((r) => r.property_id));
+    expect(next.every((r) => month1.has(r.property_id) && feeds.truth.has(truthKey('housing', String(r.record_id), 'subject')))).toBe(true);
+    const batch = await ingestJson(db.pool, `${county.code}F01`, 'housing', next);
+    await link(db.pool, batch);
+    const { rows } = await db.pool.query<{ record_id: string; status: string; pid: string | null; rule: string }>(
+      'SELECT record_id, status, pid, rule FROM link_results WHERE batch_id = $1', [batch]);
+    const settled = rows.filter((r) => r.rule === 'same-property-earlier-report');
+    expect(settled.length).toBeGreaterThan(0);
+    for (const r of settled) expect(r.pid).toBe(feeds.truth.get(truthKey('housing', r.record_id, 'subject')));
   });
 });
