@@ -190,17 +190,24 @@ describe('linking each feed kind on PostgreSQL', () => {
     const births = await ingestJson(db.pool, HOSPITAL, 'birth', [
       { record_id: 'R1', birth_time: '2024-06-01 08:00', child_sex: 2, mother_name: '李娜', mother_id_number: ids.lina,
         father_name: '张伟', father_id_number: ids.zhangwei2, birth_division: '430102001002' },
+      // No father on the certificate: the mother's registered husband (张伟) stands in.
+      { record_id: 'R2', birth_time: '2024-06-02 08:00', child_sex: 1, mother_name: '王芳', mother_id_number: ids.wangfang, birth_division: '430102001001' },
     ]);
     await link(db.pool, births);
     const kid = (await results(db.pool, births)).get('R1/child')!.created_pid;
+    const son = (await results(db.pool, births)).get('R2/child')!.created_pid;
     const batch = await ingestJson(db.pool, POLICE, 'household', [
       { id: 'H1', type: '出生登记', date: '2024-06-10', person: { name: '孙小红', sex: '女', birthDate: '2024-06-01' }, hukouDivision: '430102001002' },
       { id: 'H2', type: '出生登记', date: '2024-06-10', person: { name: '张小花', sex: '女', birthDate: '2024-06-01' }, hukouDivision: '430102001002' },
+      { id: 'H3', type: '出生登记', date: '2024-06-10', person: { name: '孙小宝', sex: '男', birthDate: '2024-06-02' }, hukouDivision: '430102001001' },
+      { id: 'H4', type: '出生登记', date: '2024-06-11', person: { name: '张小宝', sex: '男', birthDate: '2024-06-02' }, hukouDivision: '430102001001' },
     ]);
     await link(db.pool, batch);
     const r = await results(db.pool, batch);
     expect(r.get('H1/subject')).toMatchObject({ status: 'new', rule: 'child-of-another-family' });
     expect(r.get('H2/subject')).toMatchObject({ status: 'linked', pid: kid });
+    expect(r.get('H3/subject')).toMatchObject({ status: 'new', rule: 'child-of-another-family' });
+    expect(r.get('H4/subject')).toMatchObject({ status: 'linked', pid: son });
   });
 
   it('marriage: spouses both ways, a divorce unlinks them, two valid different ID numbers never link', async () => {

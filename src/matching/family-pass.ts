@@ -188,6 +188,19 @@ export async function decideSpouses(
  * township (or county, when the registration names no finer division); at most 20 per
  * registration — more would be review anyway.
  */
+/**
+ * The surnames of a child's father and mother (columns father_surname, mother_surname). With no
+ * father on record, the mother's registered husband stands in: a certificate often leaves the
+ * father out, and the child then bears his surname as often as not.
+ */
+export function parentSurnamesSql(child: string): string {
+  const parent = (kind: string) =>
+    `SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = ${child}.pid AND r.kind = '${kind}' LIMIT 1`;
+  const husband = `SELECT left(h.name_norm, 1) FROM person_relations m JOIN person_relations s ON s.pid = m.related_pid AND s.kind = 'spouse'
+                   JOIN persons h ON h.pid = s.related_pid WHERE m.pid = ${child}.pid AND m.kind = 'mother' LIMIT 1`;
+  return `COALESCE((${parent('father')}), (${husband})) AS father_surname, (${parent('mother')}) AS mother_surname`;
+}
+
 export function createdNewbornsSql(i: number[], births: string[], sexes: number[], places: string[]): Sql {
   return {
     // MATERIALIZED fixes the order (dates → persons born then → created ones → registrations),
@@ -200,8 +213,7 @@ export function createdNewbornsSql(i: number[], births: string[], sexes: number[
                 kids AS MATERIALIZED (SELECT born.* FROM born
                          WHERE EXISTS (SELECT 1 FROM link_created_persons lc WHERE lc.pid = born.pid AND lc.feed = 'birth' AND lc.role = 'child'))
            SELECT ranked.*,
-                  (SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = ranked.pid AND r.kind = 'father') AS father_surname,
-                  (SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = ranked.pid AND r.kind = 'mother') AS mother_surname
+                  ${parentSurnamesSql('ranked')}
            FROM (
              SELECT c.i, kids.*, row_number() OVER (PARTITION BY c.i ORDER BY kids.pid) AS k
              FROM c JOIN kids ON kids.birth_date = c.birth AND left(kids.residence_division, length(c.place)) = c.place
@@ -259,8 +271,7 @@ export function registrationStateSql(pids: string[]): Sql {
     text: `SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone,
                   p.status, p.marital_status,
                   ARRAY(SELECT r.related_pid FROM person_relations r WHERE r.pid = p.pid AND r.kind = 'spouse') AS spouses,
-                  (SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = p.pid AND r.kind = 'father' LIMIT 1) AS father_surname,
-                  (SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = p.pid AND r.kind = 'mother' LIMIT 1) AS mother_surname
+                  ${parentSurnamesSql('p')}
            FROM persons p WHERE p.pid = ANY($1::text[])`,
     values: [pids],
   };
