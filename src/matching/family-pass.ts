@@ -25,6 +25,16 @@ import { decideFromEarlierReports } from './same-property.js';
 import type { SourceRecord, StagedPerson } from './stage-records.js';
 import type { Sql } from './sql/sql.js';
 
+/** What every family pass reads and decides: one batch's records, staged persons and their decisions (changed in place). */
+export interface FamilyPassContext {
+  client: pg.PoolClient;
+  records: readonly SourceRecord[];
+  staged: readonly StagedPerson[];
+  decisions: LinkDecision[];
+  model: Model;
+  thresholds: Thresholds;
+}
+
 export function childrenOfMothersSql(i: number[], mothers: string[], births: string[]): Sql {
   return {
     text: `SELECT c.i, p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
@@ -58,14 +68,7 @@ export function recordedMothersSql(pids: string[]): Sql {
  *   with a mother is someone else's child; when all are, the child is new.
  * Candidates without a recorded mother keep the model's doubt: the register may lack the link.
  */
-export async function decideChildren(
-  client: pg.PoolClient,
-  records: readonly SourceRecord[],
-  staged: readonly StagedPerson[],
-  decisions: LinkDecision[],
-  model: Model,
-  thresholds: Thresholds,
-): Promise<void> {
+export async function decideChildren({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
   const motherOf = new Map<number, number>(); // record index → staged index of its mother
   staged.forEach((s, i) => {
     if (s.role === 'mother' && records[s.rec].feed === 'birth') motherOf.set(s.rec, i);
@@ -143,14 +146,7 @@ export function spousesOfSql(i: number[], anchors: string[]): Sql {
 const MARRIAGE_ENDS = new Set(['divorce', 'annulment', 'reissue']);
 
 /** Settles doubtful fathers and parties of a marriage's end as the linked partner's registered spouse. */
-export async function decideSpouses(
-  client: pg.PoolClient,
-  records: readonly SourceRecord[],
-  staged: readonly StagedPerson[],
-  decisions: LinkDecision[],
-  model: Model,
-  thresholds: Thresholds,
-): Promise<void> {
+export async function decideSpouses({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
   const byRecordRole = new Map<string, number>();
   staged.forEach((s, i) => byRecordRole.set(`${s.rec}/${s.role}`, i));
   const is: number[] = [], anchors: string[] = [];
@@ -224,14 +220,7 @@ export function createdNewbornsSql(i: number[], births: string[], sexes: number[
 }
 
 /** Settles doubtful household birth registrations against the newborns created from birth certificates. */
-export async function decideNewbornRegistrations(
-  client: pg.PoolClient,
-  records: readonly SourceRecord[],
-  staged: readonly StagedPerson[],
-  decisions: LinkDecision[],
-  model: Model,
-  thresholds: Thresholds,
-): Promise<void> {
+export async function decideNewbornRegistrations({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
   const is: number[] = [], births: string[] = [], sexes: number[] = [], places: string[] = [];
   staged.forEach((s, i) => {
     const r = records[s.rec];
@@ -371,14 +360,7 @@ function birthRegistrationChecks(records: readonly SourceRecord[], staged: reado
  * may be behind: the record's own ID number on the candidate (but for a typing error), and a
  * link an earlier version of the same record made (its event is that record's own doing).
  */
-export async function checkEvents(
-  client: pg.PoolClient,
-  records: readonly SourceRecord[],
-  staged: readonly StagedPerson[],
-  decisions: LinkDecision[],
-  model: Model,
-  thresholds: Thresholds,
-): Promise<void> {
+export async function checkEvents({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
   const checks = [
     ...moveInChecks(records, staged, decisions), ...weddingChecks(records, staged, decisions), ...birthRegistrationChecks(records, staged, decisions),
   ];
@@ -422,17 +404,6 @@ export async function checkEvents(
 const FAMILY_RULES: ReadonlySet<string> = new Set(['newborn-registration', 'child-of-linked-mother', 'spouse-of-linked-mother', 'spouse-of-linked-party']);
 
 /** Every decision within the family, from earlier reports and against the event, in order. */
-export async function decideWithinFamilies(
-  client: pg.PoolClient,
-  records: readonly SourceRecord[],
-  staged: readonly StagedPerson[],
-  decisions: LinkDecision[],
-  model: Model,
-  thresholds: Thresholds,
-): Promise<void> {
-  await decideSpouses(client, records, staged, decisions, model, thresholds);
-  await decideChildren(client, records, staged, decisions, model, thresholds);
-  await decideNewbornRegistrations(client, records, staged, decisions, model, thresholds);
-  await decideFromEarlierReports(client, records, staged, decisions, model, thresholds);
-  await checkEvents(client, records, staged, decisions, model, thresholds);
+export async function decideWithinFamilies(ctx: FamilyPassContext): Promise<void> {
+  for (const pass of [decideSpouses, decideChildren, decideNewbornRegistrations, decideFromEarlierReports, checkEvents]) await pass(ctx);
 }

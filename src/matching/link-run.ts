@@ -110,7 +110,7 @@ export async function decideStaged(
   // The family decisions run between the rounds (a father the mother's spouse settles needs no
   // round 2) and again after (round 2 re-decides the undecided, and may link an anchor).
   const family = async (decisions: LinkDecision[]) => {
-    await decideWithinFamilies(client, records, staged, decisions, model, settings.thresholds);
+    await decideWithinFamilies({ client, records, staged, decisions, model, thresholds: settings.thresholds });
   };
   const linked = await linkStaged(client, staged, model, settings, {
     ...o, populationSize: population, betweenRounds: (d) => family(d as LinkDecision[]),

@@ -3,9 +3,7 @@
 // of the same property named — linked by an ID number, a phone or a clerk — is the person a later
 // report of that property names, when the names agree: a month's doubt is settled by the months
 // before it, and a clerk decides a resident once, not every month.
-import type pg from 'pg';
-import type { Thresholds } from './decide.js';
-import type { Model } from './fellegi-sunter.js';
+import type { FamilyPassContext } from './family-pass.js';
 import { verifiedIdsDiffer } from './id-compare.js';
 import { linkRecord } from './link-batch.js';
 import { withRule, type LinkDecision } from './link-decision.js';
@@ -35,14 +33,7 @@ export function earlierOccupantsSql(i: number[], agencies: string[], properties:
  * the written form or a homophone), and whose verified ID number does not differ
  * (`same-property-earlier-report`). Two such persons (two 王伟 at one address): left as decided.
  */
-export async function decideFromEarlierReports(
-  client: pg.PoolClient,
-  records: readonly SourceRecord[],
-  staged: readonly StagedPerson[],
-  decisions: LinkDecision[],
-  model: Model,
-  thresholds: Thresholds,
-): Promise<void> {
+export async function decideFromEarlierReports({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
   const is: number[] = [], agencies: string[] = [], properties: string[] = [], recordIds: string[] = [];
   staged.forEach((s, i) => {
     const source = records[s.rec];
