@@ -13,10 +13,10 @@ import { preparePerson, type PersonMatchRow, type PreparedRecord } from './recor
 import { repairLines, stageLine, type StagedPerson } from './stage-records.js';
 import {
   analyzeStageSql, anySuspectPersonsSql, copyRepairsSql, copyStageSql, createCandidatesSql, createStageSql, exactIdFloorSql,
-  FIRST_FUZZY_RULE, FUZZY_RULES, fuzzyPairsSql, ID_RULE_NAMES, idPairsSql, markRound2Sql, newCandidatesSql, pairRowsSql, pairsByRuleSql,
-  settleExactSql, suspectPersonPairsSql,
+  FIRST_FUZZY_RULE, FUZZY_RULES, fuzzyPairsSql, ID_RULE_NAMES, idPairsSql, newCandidatesSql, pairRowsSql, pairsByRuleSql,
+  suspectPersonPairsSql,
 } from './sql/blocking-sql.js';
-import { frequenciesOfSql } from './sql/frequency-sql.js';
+import { stagedFrequenciesSql } from './sql/frequency-sql.js';
 import type { Sql } from './sql/sql.js';
 
 export interface LinkSettings {
@@ -79,18 +79,11 @@ function* repairsOf(staged: readonly StagedPerson[]): Generator<string> {
 }
 
 /** Relative frequencies of the batch's names in the population, looked up in one query. */
-async function frequenciesFor(client: pg.PoolClient, staged: readonly StagedPerson[], population: number): Promise<TermFrequencies> {
-  const names = new Set<string>(), pinyins = new Set<string>();
-  for (const s of staged) {
-    if (s.prepared.name) {
-      names.add(s.prepared.name.norm);
-      pinyins.add(s.prepared.name.pinyin);
-    }
-  }
+async function frequenciesFor(client: pg.PoolClient, population: number): Promise<TermFrequencies> {
   const byName = new Map<string, number>(), byPinyin = new Map<string, number>();
-  if (population > 0 && names.size) {
-    const { rows } = await client.query<{ kind: string; value: string; n: number }>(frequenciesOfSql([...names], [...pinyins]));
-    for (const r of rows) (r.kind === 'name' ? byName : byPinyin).set(r.value, r.n / population);
+  if (population > 0) {
+    const { rows } = await client.query<[string, string, number]>({ ...stagedFrequenciesSql(), rowMode: 'array' });
+    for (const [kind, value, n] of rows) (kind === 'name' ? byName : byPinyin).set(value, n / population);
   }
   return { name: (n) => byName.get(n), pinyin: (p) => byPinyin.get(p) };
 }
@@ -169,14 +162,13 @@ export async function linkStaged(
   // Round 1: ID numbers, then the exact keys for whoever an ID did not settle.
   await client.query(idPairsSql(settings.blockCap));
   if ((await client.query<{ any: boolean }>(anySuspectPersonsSql())).rows[0].any) await client.query(suspectPersonPairsSql());
-  await client.query(settleExactSql());
   lap('blockId');
   await client.query(fuzzyPairsSql(settings.blockCap, 1));
   lap('blockFuzzy');
   const candidates: Candidates = { pids: [], rows: [], prepared: [] };
   await client.query(createCandidatesSql());
   await fetchNewCandidates(client, candidates);
-  const frequencies = await frequenciesFor(client, staged, opts.populationSize);
+  const frequencies = await frequenciesFor(client, opts.populationSize);
   lap('fetch');
   const first = await score(client, staged, candidates, model, settings, opts, frequencies);
   const decisions = first.decisions;
@@ -193,8 +185,7 @@ export async function linkStaged(
   const undecided: number[] = [];
   decisions.forEach((d, i) => d.status !== 'linked' && undecided.push(i));
   if (undecided.length) {
-    await client.query(markRound2Sql(undecided));
-    await client.query(fuzzyPairsSql(settings.blockCap, 2));
+    await client.query(fuzzyPairsSql(settings.blockCap, 2, undecided));
     lap('blockFuzzy');
     await fetchNewCandidates(client, candidates);
     lap('fetch');

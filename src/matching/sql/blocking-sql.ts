@@ -17,7 +17,7 @@ export function createStageSql(): Sql {
     text: `CREATE TEMP TABLE link_stage (
              i integer PRIMARY KEY, id text, id_verified boolean, name_norm text, name_pinyin text, surname text, sex smallint,
              birth date, birth_swapped date, month_lo date, month_hi date, year_lo date, year_hi date, mmdd integer,
-             county1 text, county2 text, look_lo text, look_hi text, lookc_lo text, lookc_hi text, phone text, fuzzy boolean NOT NULL DEFAULT true
+             county1 text, county2 text, look_lo text, look_hi text, lookc_lo text, lookc_hi text, phone text
            ) ON COMMIT DROP;
            CREATE TEMP TABLE link_stage_repairs (i integer NOT NULL, id text NOT NULL) ON COMMIT DROP;
            CREATE TEMP TABLE link_pairs (i integer NOT NULL, pid text NOT NULL, exact boolean NOT NULL DEFAULT false, rule smallint NOT NULL) ON COMMIT DROP`,
@@ -27,7 +27,10 @@ export function createStageSql(): Sql {
 
 export const copyStageSql = (): Sql => ({ text: `COPY link_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`, values: [] });
 export const copyRepairsSql = (): Sql => ({ text: 'COPY link_stage_repairs (i, id) FROM STDIN', values: [] });
-export const analyzeStageSql = (): Sql => ({ text: 'ANALYZE link_stage; ANALYZE link_stage_repairs', values: [] });
+// The blocking statements are LATERAL probes driven by link_stage row by row; the planner needs
+// its size and the few columns the ID pass joins on, not statistics of every column (which cost
+// more than a probe pass).
+export const analyzeStageSql = (): Sql => ({ text: 'ANALYZE link_stage (i, id); ANALYZE link_stage_repairs', values: [] });
 
 /** Exact numbers and repairs of suspect ones; `exact` marks a verified number met with the same name key. */
 export function idPairsSql(cap: number): Sql {
@@ -54,13 +57,6 @@ export function suspectPersonPairsSql(): Sql {
            SELECT DISTINCT k.i, sp.pid, 2
            FROM (SELECT p.pid, unnest(ypq_id_window_keys(p.id_number)) AS key FROM persons p WHERE p.id_suspect AND p.id_number IS NOT NULL) sp
            JOIN (SELECT s.i, unnest(ypq_id_window_keys(s.id)) AS key FROM link_stage s WHERE s.id IS NOT NULL) k ON k.key = sp.key`,
-    values: [],
-  };
-}
-
-export function settleExactSql(): Sql {
-  return {
-    text: 'UPDATE link_stage s SET fuzzy = false FROM (SELECT DISTINCT i FROM link_pairs WHERE exact) e WHERE s.i = e.i',
     values: [],
   };
 }
@@ -158,17 +154,23 @@ export const FUZZY_RULES: readonly FuzzyRule[] = [
   },
 ];
 
-/** The fuzzy rules of a round for the staged persons marked fuzzy; blocks larger than cap are dropped. */
-export function fuzzyPairsSql(cap: number, round: 1 | 2): Sql {
+/**
+ * The fuzzy rules of a round; blocks larger than cap are dropped. Round 1 looks up every staged
+ * person whose verified number the ID pass did not settle (link_pairs.exact), round 2 the
+ * undecided given. (A flag column updated between the rounds rewrote every row of link_stage.)
+ */
+export function fuzzyPairsSql(cap: number, round: 1 | 2, undecided: number[] = []): Sql {
+  // NOT IN over a subquery is a hashed subplan: one probe per staged person, whatever the estimates.
+  const lookUp = round === 1 ? 's.i NOT IN (SELECT e.i FROM link_pairs e WHERE e.exact)' : 's.i = ANY($2::integer[])';
   const branches = FUZZY_RULES.map((r, k) => ({ r, rule: FIRST_FUZZY_RULE + k })).filter(({ r }) => r.round === round).map(
     ({ r, rule }) => `SELECT i, pid, ${rule} FROM (
               SELECT s.i, x.pid, count(*) OVER (PARTITION BY s.i) AS n
               FROM link_stage s
               CROSS JOIN LATERAL (SELECT p.pid FROM persons p WHERE ${r.probe} LIMIT $1) x
-              WHERE s.fuzzy AND ${r.applies}) ${r.name}
+              WHERE ${lookUp} AND ${r.applies}) ${r.name}
             WHERE n < $1`,
   );
-  return { text: `INSERT INTO link_pairs (i, pid, rule)\n${branches.join('\nUNION ALL\n')}`, values: [cap + 1] };
+  return { text: `INSERT INTO link_pairs (i, pid, rule)\n${branches.join('\nUNION ALL\n')}`, values: round === 1 ? [cap + 1] : [cap + 1, undecided] };
 }
 
 export const createCandidatesSql = (): Sql => ({
@@ -197,11 +199,6 @@ export function pairRowsSql(only?: number[]): Sql {
            ${only ? 'WHERE lp.i = ANY($1::integer[])' : ''} ORDER BY lp.i, c.j`,
     values: only ? [only] : [],
   };
-}
-
-/** Marks who the next round of fuzzy rules is for. */
-export function markRound2Sql(undecided: number[]): Sql {
-  return { text: 'UPDATE link_stage SET fuzzy = (i = ANY($1::integer[]))', values: [undecided] };
 }
 
 /** The exact-ID join alone, for the benchmark's floor: what linking costs at the least. */

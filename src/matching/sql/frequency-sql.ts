@@ -12,13 +12,16 @@ export function frequencyStateSql(): Sql {
 
 export const refreshFrequenciesSql = (): Sql => ({ text: 'SELECT ypq_refresh_name_frequencies() AS persons', values: [] });
 
-/** Counts of the batch's names and pinyin keys only, never the whole table. */
-export function frequenciesOfSql(names: string[], pinyins: string[]): Sql {
+/**
+ * Counts of the staged batch's names and pinyin keys only (link_stage, blocking-sql.ts), never the
+ * whole table. Read from the staged table rather than sent as arrays of every name.
+ */
+export function stagedFrequenciesSql(): Sql {
   return {
-    text: `SELECT kind, value, n FROM name_frequencies WHERE kind = 'name' AND value = ANY($1::text[])
+    text: `SELECT kind, value, n FROM name_frequencies WHERE kind = 'name' AND value IN (SELECT name_norm FROM link_stage)
            UNION ALL
-           SELECT kind, value, n FROM name_frequencies WHERE kind = 'pinyin' AND value = ANY($2::text[])`,
-    values: [names, pinyins],
+           SELECT kind, value, n FROM name_frequencies WHERE kind = 'pinyin' AND value IN (SELECT name_pinyin FROM link_stage)`,
+    values: [],
   };
 }
 
