@@ -365,6 +365,17 @@ async function runScale(persons: number): Promise<string> {
       sweep.push(`| ${t}${t === settings.thresholds.link ? ' (configured)' : ''} | ${p.toFixed(4)} | ${rc.toFixed(4)} | ${((2 * p * rc) / (p + rc)).toFixed(4)} | ` +
         `${((100 * all.review) / all.persons).toFixed(2)}% | ${all.falseLinks} |`);
     }
+    // The review threshold: what a clerk's review of the band below it would find.
+    const reviewSweep: string[] = ['| review threshold | review rate | F1 | of those in review, the best candidate is the person |', '|---:|---:|---:|---:|'];
+    for (const t of [0.05, 0.1, 0.2, 0.3, 0.5]) {
+      const re = rows.map((r) => redecide(r, settings.thresholds.link, t, settings.thresholds.minMargin));
+      const all = (await evaluate(pool, feeds.truth, re)).get('all')!;
+      const inReview = re.filter((r) => r.status === 'review' && !isNextMonth(r.feed, r.record_id));
+      const found = inReview.filter((r) => r.best !== null && feeds.truth.get(truthKey(r.feed, r.record_id, r.role)) === r.best).length;
+      const p = all.tp / Math.max(1, all.tp + all.falseLinks), rc = all.tp / Math.max(1, all.positives);
+      reviewSweep.push(`| ${t}${t === settings.thresholds.review ? ' (configured)' : ''} | ${((100 * all.review) / all.persons).toFixed(2)}% | ` +
+        `${((2 * p * rc) / (p + rc)).toFixed(4)} | ${((100 * found) / Math.max(1, inReview.length)).toFixed(1)}% |`);
+    }
     if (args.has('dump')) await dumpErrors(pool, feeds.truth, args.get('dump')!);
     if (args.has('truth')) {
       // Development aid: the generator's truth (feed, record, role → pid | new | created:…) for analysis with --keep.
@@ -403,6 +414,10 @@ async function runScale(persons: number): Promise<string> {
       'The same decisions under other link thresholds (review threshold and margin as configured; the family rules and hard ID rules do not move):',
       '',
       ...sweep,
+      '',
+      'The same decisions under other review thresholds (link threshold and margin as configured; rule-made decisions do not move):',
+      '',
+      ...reviewSweep,
       '',
       `Model: ${JSON.stringify({ share: est.value.training.shareInPopulation, sessions: est.value.training.sessions.map((s) => [s.name, s.pairs, s.iterations, s.converged]) })}`,
       ...(args.has('params') ? ['', '```', JSON.stringify(est.value.params), '```'] : []),

@@ -23,9 +23,10 @@ describe('the review flow through the API', () => {
       { pid: 'R3', idNumber: idNumber('430102', '1980-01-01', 31), name: '王伟', sex: 1, birthDate: '1980-01-01', hukou: '430102001001' },
       { pid: 'R4', name: '王伟', sex: 1, birthDate: '1980-01-01', hukou: '430102001002' },
       { pid: 'R5', name: '王伟', sex: 1, birthDate: '1980-01-01', hukou: '430102001003' },
-      // 赵敏 twice: a migrant of that name moving in is neither.
-      { pid: 'R6', name: '赵敏', sex: 2, birthDate: '1990-01-01', hukou: '430102001001' },
-      { pid: 'R7', name: '赵敏', sex: 2, birthDate: '1990-01-01', hukou: '430102001002' },
+      // 赵敏 twice, both registered here and living where the move-in comes from (either may be
+      // coming back): a migrant of that name moving in is neither.
+      { pid: 'R6', name: '赵敏', sex: 2, birthDate: '1990-01-01', hukou: '430102001001', residence: '430522001001' },
+      { pid: 'R7', name: '赵敏', sex: 2, birthDate: '1990-01-01', hukou: '430102001002', residence: '430522002001' },
     ]);
     batch = await ingestJson(t.db.pool, POLICE, 'household', [
       { id: 'D1', type: 'death', date: '2024-03-04', person: { name: '李秀英', sex: 2, birthDate: '1960-05-05' }, hukouDivision: '430102' },
