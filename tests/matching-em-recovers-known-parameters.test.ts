@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { boundIdDiffers, MAX_ID_DIFFERS_M } from '../src/matching/train/estimate-model.js';
 import {
   combineSessions, estimateM, estimateU, lambdaFromDeterministicMatches, MISSING, mulberry32, randomPairIndices,
   type ComparisonSpec, type ModelParameters, type Random,
@@ -208,5 +209,13 @@ describe('helpers', () => {
     expect(randomPairIndices(100, 1000, 50, 8)).not.toEqual(a);
     expect(Math.max(...a.left)).toBeLessThan(100);
     expect(Math.max(...a.right)).toBeLessThan(1000);
+  });
+
+  it('bounds what EM may learn of a match\'s ID number differing (a stranger sharing a phone is no match with another number)', () => {
+    const m = boundIdDiffers([0.8, 0.08, 0.12]);
+    expect(m[2]).toBe(MAX_ID_DIFFERS_M);
+    expect(m[0] + m[1] + m[2]).toBeCloseTo(1, 12);
+    expect(m[0] / m[1]).toBeCloseTo(10, 9); // the rest keeps its proportions
+    expect(boundIdDiffers([0.97, 0.029, 0.001])).toEqual([0.97, 0.029, 0.001]);
   });
 });
