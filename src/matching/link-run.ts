@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { FeedKind, PersonRole } from '../adapters/index.js';
 import { copyEscape } from '../intake/copy-text.js';
-import { carryOut, planApply, type ApplyItem } from './apply/apply-decisions.js';
+import { applyLinesOf, carryOut, planApply, type ApplyItem } from './apply/apply-decisions.js';
 import { decideWithinFamilies } from './family-pass.js';
 import type { Model } from './fellegi-sunter.js';
 import type { LinkDecision } from './link-decision.js';
@@ -167,13 +167,23 @@ export async function linkBatchRun(deps: LinkDeps, batchId: number, o: { actor?:
     const plan = await planApply(client, items);
     timings.apply = Math.round(performance.now() - t);
 
+    // The lines of the apply step are built while PostgreSQL takes in the decisions: 'store'
+    // holds both.
     t = performance.now();
-    await copyLines(client, copyResultsSql(), staged.map((s, i) =>
-      resultLine(records[s.rec], s, decisions[i], runId, model.id, itemOf[i] >= 0, itemOf[i] >= 0 ? plan.createdPid[itemOf[i]] : null)));
+    const resultLines = function* () {
+      for (let i = 0; i < staged.length; i++) {
+        const s = staged[i];
+        yield resultLine(records[s.rec], s, decisions[i], runId, model.id, itemOf[i] >= 0, itemOf[i] >= 0 ? plan.createdPid[itemOf[i]] : null);
+      }
+    };
+    const stored = copyLines(client, copyResultsSql(), resultLines());
+    stored.catch(() => undefined); // awaited below
+    const lines = await applyLinesOf(plan, actor, { markResults: false });
+    await stored;
     timings.store = Math.round(performance.now() - t);
 
     t = performance.now();
-    const applied = await carryOut(client, plan, actor, { markResults: false });
+    const applied = await carryOut(client, plan, actor, { markResults: false }, lines);
     timings.apply += Math.round(performance.now() - t);
 
     const counts: RunCounts = { persons: staged.length, ...countDecisions(decisions), changed: 0, pairs };

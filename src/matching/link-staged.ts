@@ -63,6 +63,25 @@ function* chunked(lines: Iterable<string>): Generator<string> {
   if (buf) yield buf;
 }
 
+/**
+ * Runs f(0) … f(n − 1) in slices, giving the event loop back between them: a statement or a COPY
+ * in flight on the connection is answered and fed meanwhile, so PostgreSQL and this process work
+ * at the same time (the machine may have two cores and nothing else).
+ */
+export async function inSlices(n: number, f: (i: number) => void, slice = 2048): Promise<void> {
+  for (let i = 0; i < n; ) {
+    const end = Math.min(n, i + slice);
+    for (; i < end; i++) f(i);
+    if (i < n) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A statement sent now, awaited later: its failure is reported where it is awaited, not as unhandled meanwhile. */
+function sent<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 export async function copyLines(client: pg.PoolClient, sql: Sql, lines: Iterable<string>): Promise<void> {
   await pipeline(Readable.from(chunked(lines)), client.query(copyFrom(sql.text)));
 }
@@ -88,33 +107,39 @@ async function frequenciesFor(client: pg.PoolClient, population: number): Promis
   return { name: (n) => byName.get(n), pinyin: (p) => byPinyin.get(p) };
 }
 
-/** The candidate persons fetched so far, by index (pids[j], rows[j], prepared[j]). */
+/**
+ * The candidate persons not fetched before, appended to c (pids[j], rows[j]); preparePending
+ * prepares them, apart, so that the next statements can run meanwhile.
+ */
 async function fetchNewCandidates(client: pg.PoolClient, c: Candidates): Promise<void> {
   const { rows } = await client.query<unknown[]>({ text: newCandidatesSql(c.pids.length).text, values: [c.pids.length], rowMode: 'array' });
   for (const r of rows) {
-    const row: PersonMatchRow = {
+    c.pids.push(r[0] as string);
+    c.rows.push({
       id_number: r[1] as string | null, name: r[2] as string, name_norm: r[3] as string, name_pinyin: r[4] as string,
       sex: r[5] as number, birth_date: r[6] as string | null, hukou_division: r[7] as string | null,
       residence_division: r[8] as string | null, phone: r[9] as string | null,
-    };
-    c.pids.push(r[0] as string);
-    c.rows.push(row);
-    c.prepared.push(preparePerson(row));
+    });
   }
 }
 
-/** Scores the given staged persons (all when `only` is absent) against their pairs; returns one decision each. */
-async function score(
-  client: pg.PoolClient,
+/** Prepares the candidates fetched but not prepared yet (c.prepared catches up with c.rows). */
+async function preparePending(c: Candidates): Promise<void> {
+  const from = c.prepared.length;
+  await inSlices(c.rows.length - from, (k) => c.prepared.push(preparePerson(c.rows[from + k])));
+}
+
+/** Scores the given staged persons (all when `only` is absent) against their pairs (pairRowsSql); returns one decision each. */
+function score(
   staged: readonly StagedPerson[],
   c: Candidates,
   model: Model,
   settings: LinkSettings,
   opts: LinkOptions,
   frequencies: TermFrequencies,
+  pairRows: pg.QueryResult<[number, number]>,
   only?: number[],
-): Promise<{ decisions: Decision[]; pairs: number }> {
-  const pairRows = await client.query<[number, number]>({ ...pairRowsSql(only), rowMode: 'array' });
+): { decisions: Decision[]; pairs: number } {
   const local = only ? new Map(only.map((i, k) => [i, k])) : null;
   const pairRecord = new Uint32Array(pairRows.rows.length);
   const pairPerson = new Uint32Array(pairRows.rows.length);
@@ -168,9 +193,13 @@ export async function linkStaged(
   const candidates: Candidates = { pids: [], rows: [], prepared: [] };
   await client.query(createCandidatesSql());
   await fetchNewCandidates(client, candidates);
-  const frequencies = await frequenciesFor(client, opts.populationSize);
+  // The pairs and the name frequencies are read while the candidates are prepared here.
+  const pairRows1 = sent(client.query<[number, number]>({ ...pairRowsSql(), rowMode: 'array' }));
+  const frequenciesSent = sent(frequenciesFor(client, opts.populationSize));
+  await preparePending(candidates);
+  const frequencies = await frequenciesSent;
   lap('fetch');
-  const first = await score(client, staged, candidates, model, settings, opts, frequencies);
+  const first = score(staged, candidates, model, settings, opts, frequencies, await pairRows1);
   const decisions = first.decisions;
   let pairs = first.pairs;
   lap('score');
@@ -188,8 +217,10 @@ export async function linkStaged(
     await client.query(fuzzyPairsSql(settings.blockCap, 2, undecided));
     lap('blockFuzzy');
     await fetchNewCandidates(client, candidates);
+    const pairRows2 = sent(client.query<[number, number]>({ ...pairRowsSql(undecided), rowMode: 'array' }));
+    await preparePending(candidates);
     lap('fetch');
-    const second = await score(client, staged, candidates, model, settings, opts, frequencies, undecided);
+    const second = score(staged, candidates, model, settings, opts, frequencies, await pairRows2, undecided);
     undecided.forEach((i, k) => (decisions[i] = second.decisions[k]));
     pairs += second.pairs;
     lap('score');

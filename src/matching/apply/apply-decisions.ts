@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { FeedKind, PersonRole } from '../../adapters/index.js';
 import { copyEscape } from '../../intake/copy-text.js';
 import type { LinkStatus } from '../decide.js';
-import { copyLines } from '../link-staged.js';
+import { copyLines, inSlices } from '../link-staged.js';
 import { countCreatedNamesSql } from '../sql/frequency-sql.js';
 import {
   analyzeApplyTablesSql, copyAppliedSql, copyEffectsSql, copyRelationEffectsSql, copyUpdatesSql, createApplyTablesSql, createdBeforeSql,
@@ -87,13 +87,23 @@ interface MergedUpdate {
   sources: Set<string>;
 }
 
+/** The COPY lines of a plan's temporary tables (apply-sql.ts). */
+export interface ApplyLines {
+  effects: string[];
+  relations: string[];
+  updates: string[];
+  applied: string[];
+  /** pids of the persons to create. */
+  created: string[];
+}
+
 /**
- * Carries a plan out. `markResults`: set applied_at and created_pid on the stored decisions
- * (a batch writes them with its COPY instead). Leaves no temporary tables behind.
+ * The lines a plan's effects are copied in with, built in slices that give the event loop back
+ * between them: a batch builds them while its decisions are being copied into link_results.
+ * `markResults`: the decisions were stored before this plan (a clerk's, a relink's).
  */
-export async function carryOut(client: pg.PoolClient, plan: ApplyPlan, actor: string, o: { markResults: boolean }): Promise<ApplyCounts> {
+export async function applyLinesOf(plan: ApplyPlan, actor: string, o: { markResults: boolean }): Promise<ApplyLines> {
   const { items, effects } = plan;
-  if (!items.length) return { applied: 0, created: 0 };
   // A batch stored its decisions from this very plan: the person of each of its roles is known
   // here (linked: the pid; else the person its event creates). A clerk's or a relink's plan holds
   // some of a record's persons only; the others are looked up in link_results (resolveStoredRolesSql).
@@ -108,21 +118,21 @@ export async function carryOut(client: pg.PoolClient, plan: ApplyPlan, actor: st
     return k !== undefined && items[k].status === 'linked' ? items[k].pid : null;
   };
 
-  const effectLines: string[] = [], relationLines: string[] = [], appliedLines: string[] = [];
-  const created: string[] = [];
+  const out: ApplyLines = { effects: [], relations: [], updates: [], applied: [], created: [] };
   // Several effects on one person (two records of a batch) merge in seq order, as one update:
   // a set column takes the last effect's value, a filled one the first's. Effects never carry a
   // null or empty value (event-effects.ts leaves them out), so a column is set iff it has a value.
   const updates = new Map<string, MergedUpdate>();
-  items.forEach((i, k) => {
-    if (o.markResults) appliedLines.push(`${keyCols(i)}\t${i.role}\n`);
+  await inSlices(items.length, (k) => {
+    const i = items[k];
+    if (o.markResults) out.applied.push(`${keyCols(i)}\t${i.role}\n`);
     const e = effects[k];
     if (!e) return;
     const seq = k + 1;
     const creates = e.kind === 'create';
     // A person an earlier version of the record created is updated, not created again.
     const kind = creates && plan.reused[k] ? 'update' : e.kind;
-    if (kind === 'create') created.push(plan.createdPid[k]!);
+    if (kind === 'create') out.created.push(plan.createdPid[k]!);
     const target = creates ? plan.createdPid[k] : i.pid;
     const source = sourceOf(i);
     if (kind === 'update' && target && (Object.keys(e.set).length || Object.keys(e.fill).length)) {
@@ -134,38 +144,55 @@ export async function carryOut(client: pg.PoolClient, plan: ApplyPlan, actor: st
         u.sources.add(source);
       }
     }
-    effectLines.push(`${seq}\t${keyCols(i)}\t${i.role}\t${kind}\t${t(e.residenceOf)}\t${t(linkedOf(i, e.residenceOf))}\t${e.widowSpouse ? 't' : 'f'}\t` +
+    out.effects.push(`${seq}\t${keyCols(i)}\t${i.role}\t${kind}\t${t(e.residenceOf)}\t${t(linkedOf(i, e.residenceOf))}\t${e.widowSpouse ? 't' : 'f'}\t` +
       `${t(target)}\t${t(actor)}\t${t(source)}\t${creates ? 't' : 'f'}\t${fieldsText(kind === 'create' ? e.set : null)}\n`);
     for (const r of e.relations) {
-      relationLines.push(`${seq}\t${keyCols(i)}\t${r.from}\t${r.kind}\t${r.to}\t${r.op}\t${t(actor)}\t${t(source)}\t` +
+      out.relations.push(`${seq}\t${keyCols(i)}\t${r.from}\t${r.kind}\t${r.to}\t${r.op}\t${t(actor)}\t${t(source)}\t` +
         `${t(personOf(i, r.from))}\t${t(personOf(i, r.to))}\n`);
     }
   });
-  const updateLines: string[] = [];
   for (const [pid, u] of updates) {
     // The sources in the order string_agg(DISTINCT …) gave them (code-point order, as collation C).
     const source = [...u.sources].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join('; ');
-    updateLines.push(`${t(pid)}\t${t(u.actor)}\t${t(source)}\t${fieldsText(u.set)}\t${fieldsText(u.fill)}\n`);
+    out.updates.push(`${t(pid)}\t${t(u.actor)}\t${t(source)}\t${fieldsText(u.set)}\t${fieldsText(u.fill)}\n`);
   }
+  return out;
+}
+
+/**
+ * Carries a plan out (its lines built here unless given). `markResults`: set applied_at and
+ * created_pid on the stored decisions (a batch writes them with its COPY instead). Leaves no
+ * temporary tables behind.
+ */
+export async function carryOut(
+  client: pg.PoolClient,
+  plan: ApplyPlan,
+  actor: string,
+  o: { markResults: boolean },
+  given?: ApplyLines,
+): Promise<ApplyCounts> {
+  const { items, effects } = plan;
+  if (!items.length) return { applied: 0, created: 0 };
+  const lines = given ?? (await applyLinesOf(plan, actor, o));
   // On an error the caller's transaction rolls back, and the temporary tables with it.
   await client.query(createApplyTablesSql());
-  await copyLines(client, copyEffectsSql(), effectLines);
-  await copyLines(client, copyRelationEffectsSql(), relationLines);
-  await copyLines(client, copyUpdatesSql(), updateLines);
+  await copyLines(client, copyEffectsSql(), lines.effects);
+  await copyLines(client, copyRelationEffectsSql(), lines.relations);
+  await copyLines(client, copyUpdatesSql(), lines.updates);
   await client.query(analyzeApplyTablesSql());
   if (o.markResults) {
-    await copyLines(client, copyAppliedSql(), appliedLines);
+    await copyLines(client, copyAppliedSql(), lines.applied);
     await client.query(markCreatedSql());
   }
   await client.query(resolveStoredRolesSql());
-  if (created.length) await client.query(insertCreatedSql());
-  if (updateLines.length) await client.query(updatePersonsSql());
-  if (relationLines.length) for (const s of relationsSql()) await client.query(s);
+  if (lines.created.length) await client.query(insertCreatedSql());
+  if (lines.updates.length) await client.query(updatePersonsSql());
+  if (lines.relations.length) for (const s of relationsSql()) await client.query(s);
   if (effects.some((e) => e?.widowSpouse)) await client.query(widowSql());
   if (o.markResults) await client.query(markAppliedSql());
-  if (created.length) await client.query(countCreatedNamesSql());
+  if (lines.created.length) await client.query(countCreatedNamesSql());
   await client.query(dropApplyTablesSql());
-  return { applied: items.length, created: created.length };
+  return { applied: items.length, created: lines.created.length };
 }
 
 /** Plan and carry out, for decisions already stored (a clerk's, a relink's). */
