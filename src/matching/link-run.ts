@@ -85,7 +85,9 @@ export function resultLine(
   createdPid: string | null,
 ): string {
   const e = (x: string | null) => (x === null ? '\\N' : copyEscape(x));
-  const explanation = JSON.stringify(d.explanation).replace(/\\/g, '\\\\');
+  // JSON.stringify never writes a raw tab or line break: only backslashes need doubling (rare).
+  let explanation = JSON.stringify(d.explanation);
+  if (explanation.includes('\\')) explanation = explanation.replace(/\\/g, '\\\\');
   // 'now' is the transaction's start as timestamptz input: the moment the batch was applied.
   return `${e(r.agency)}\t${r.feed}\t${e(r.recordId)}\t${r.version}\t${s.role}\t${r.batchId}\t${runId}\t${e(s.division)}\t${d.status}\t` +
     `${e(d.pid)}\t${d.score}\t${d.matchWeight ?? '\\N'}\t${d.rule}\t${explanation}\t${e(modelId)}\t${applied ? 'now' : '\\N'}\t${e(createdPid)}\n`;

@@ -107,15 +107,16 @@ export async function applyLinesOf(plan: ApplyPlan, actor: string, o: { markResu
   // A batch stored its decisions from this very plan: the person of each of its roles is known
   // here (linked: the pid; else the person its event creates). A clerk's or a relink's plan holds
   // some of a record's persons only; the others are looked up in link_results (resolveStoredRolesSql).
+  const keys = items.map(keyCols);
   const known = new Map<string, number>();
-  if (!o.markResults) items.forEach((i, k) => known.set(`${keyCols(i)}\t${i.role}`, k));
-  const personOf = (i: ApplyItem, role: string): string | null => {
-    const k = known.get(`${keyCols(i)}\t${role}`);
-    return k === undefined ? null : items[k].status === 'linked' ? items[k].pid : plan.createdPid[k];
+  if (!o.markResults) items.forEach((i, k) => known.set(`${keys[k]}\t${i.role}`, k));
+  const personOf = (k: number, role: string): string | null => {
+    const x = known.get(`${keys[k]}\t${role}`);
+    return x === undefined ? null : items[x].status === 'linked' ? items[x].pid : plan.createdPid[x];
   };
-  const linkedOf = (i: ApplyItem, role: string | undefined): string | null => {
-    const k = role ? known.get(`${keyCols(i)}\t${role}`) : undefined;
-    return k !== undefined && items[k].status === 'linked' ? items[k].pid : null;
+  const linkedOf = (k: number, role: string | undefined): string | null => {
+    const x = role ? known.get(`${keys[k]}\t${role}`) : undefined;
+    return x !== undefined && items[x].status === 'linked' ? items[x].pid : null;
   };
 
   const out: ApplyLines = { effects: [], relations: [], updates: [], applied: [], created: [] };
@@ -125,7 +126,7 @@ export async function applyLinesOf(plan: ApplyPlan, actor: string, o: { markResu
   const updates = new Map<string, MergedUpdate>();
   await inSlices(items.length, (k) => {
     const i = items[k];
-    if (o.markResults) out.applied.push(`${keyCols(i)}\t${i.role}\n`);
+    if (o.markResults) out.applied.push(`${keys[k]}\t${i.role}\n`);
     const e = effects[k];
     if (!e) return;
     const seq = k + 1;
@@ -144,11 +145,11 @@ export async function applyLinesOf(plan: ApplyPlan, actor: string, o: { markResu
         u.sources.add(source);
       }
     }
-    out.effects.push(`${seq}\t${keyCols(i)}\t${i.role}\t${kind}\t${t(e.residenceOf)}\t${t(linkedOf(i, e.residenceOf))}\t${e.widowSpouse ? 't' : 'f'}\t` +
+    out.effects.push(`${seq}\t${keys[k]}\t${i.role}\t${kind}\t${t(e.residenceOf)}\t${t(linkedOf(k, e.residenceOf))}\t${e.widowSpouse ? 't' : 'f'}\t` +
       `${t(target)}\t${t(actor)}\t${t(source)}\t${creates ? 't' : 'f'}\t${fieldsText(kind === 'create' ? e.set : null)}\n`);
     for (const r of e.relations) {
-      out.relations.push(`${seq}\t${keyCols(i)}\t${r.from}\t${r.kind}\t${r.to}\t${r.op}\t${t(actor)}\t${t(source)}\t` +
-        `${t(personOf(i, r.from))}\t${t(personOf(i, r.to))}\n`);
+      out.relations.push(`${seq}\t${keys[k]}\t${r.from}\t${r.kind}\t${r.to}\t${r.op}\t${t(actor)}\t${t(source)}\t` +
+        `${t(personOf(k, r.from))}\t${t(personOf(k, r.to))}\n`);
     }
   });
   for (const [pid, u] of updates) {
