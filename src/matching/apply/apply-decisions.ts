@@ -78,7 +78,8 @@ export async function planApply(client: pg.PoolClient, items: readonly ApplyItem
 
 /** A person column's value as COPY text (booleans as t/f, dates as written, numbers as digits). */
 const fieldText = (v: PersonFields[keyof PersonFields]): string => (v === undefined || v === null ? N : typeof v === 'boolean' ? (v ? 't' : 'f') : t(String(v)));
-const fieldsText = (f: PersonFields | null): string => PERSON_FIELDS.map((c) => (f ? fieldText(f[c]) : N)).join('\t');
+const fieldsText = (f: PersonFields | null, fields: readonly (keyof PersonFields)[] = PERSON_FIELDS): string =>
+  fields.map((c) => (f ? fieldText(f[c]) : N)).join('\t');
 
 interface MergedUpdate {
   set: PersonFields;
@@ -95,6 +96,8 @@ export interface ApplyLines {
   applied: string[];
   /** pids of the persons to create. */
   created: string[];
+  /** The fields the updates set or fill (the columns of link_updates). */
+  updateFields: (keyof PersonFields)[];
 }
 
 /**
@@ -119,7 +122,7 @@ export async function applyLinesOf(plan: ApplyPlan, actor: string, o: { markResu
     return x !== undefined && items[x].status === 'linked' ? items[x].pid : null;
   };
 
-  const out: ApplyLines = { effects: [], relations: [], updates: [], applied: [], created: [] };
+  const out: ApplyLines = { effects: [], relations: [], updates: [], applied: [], created: [], updateFields: [] };
   // Several effects on one person (two records of a batch) merge in seq order, as one update:
   // a set column takes the last effect's value, a filled one the first's. Effects never carry a
   // null or empty value (event-effects.ts leaves them out), so a column is set iff it has a value.
@@ -152,10 +155,13 @@ export async function applyLinesOf(plan: ApplyPlan, actor: string, o: { markResu
         `${t(personOf(k, r.from))}\t${t(personOf(k, r.to))}\n`);
     }
   });
+  const touched = new Set<string>();
+  for (const u of updates.values()) for (const f of [u.set, u.fill]) for (const c in f) touched.add(c);
+  out.updateFields = PERSON_FIELDS.filter((c) => touched.has(c));
   for (const [pid, u] of updates) {
     // The sources in the order string_agg(DISTINCT …) gave them (code-point order, as collation C).
     const source = [...u.sources].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join('; ');
-    out.updates.push(`${t(pid)}\t${t(u.actor)}\t${t(source)}\t${fieldsText(u.set)}\t${fieldsText(u.fill)}\n`);
+    out.updates.push(`${t(pid)}\t${t(u.actor)}\t${t(source)}\t${fieldsText(u.set, out.updateFields)}\t${fieldsText(u.fill, out.updateFields)}\n`);
   }
   return out;
 }
@@ -179,7 +185,7 @@ export async function carryOut(
   await client.query(createApplyTablesSql());
   await copyLines(client, copyEffectsSql(), lines.effects);
   await copyLines(client, copyRelationEffectsSql(), lines.relations);
-  await copyLines(client, copyUpdatesSql(), lines.updates);
+  await copyLines(client, copyUpdatesSql(lines.updateFields), lines.updates);
   await client.query(analyzeApplyTablesSql());
   if (o.markResults) {
     await copyLines(client, copyAppliedSql(), lines.applied);
@@ -187,7 +193,7 @@ export async function carryOut(
   }
   await client.query(resolveStoredRolesSql());
   if (lines.created.length) await client.query(insertCreatedSql());
-  if (lines.updates.length) await client.query(updatePersonsSql());
+  if (lines.updates.length) await client.query(updatePersonsSql(lines.updateFields));
   if (lines.relations.length) for (const s of relationsSql()) await client.query(s);
   if (effects.some((e) => e?.widowSpouse)) await client.query(widowSql());
   if (o.markResults) await client.query(markAppliedSql());

@@ -26,8 +26,12 @@ export const RELATION_COLUMNS = [
   'seq', 'agency', 'feed', 'record_id', 'version', 'from_role', 'kind', 'to_role', 'op', 'actor', 'source', 'from_pid', 'to_pid',
 ] as const;
 export const APPLIED_COLUMNS = ['agency', 'feed', 'record_id', 'version', 'role'] as const;
-/** One row per person to update, its effects merged (set: the last one's value; fill: the first one's). */
-export const UPDATE_COLUMNS = ['pid', 'actor', 'source', ...PERSON_FIELDS.map((c) => `s_${c}`), ...PERSON_FIELDS.map((c) => `f_${c}`)] as const;
+/**
+ * One row per person to update, its effects merged (set: the last one's value; fill: the first
+ * one's), with the columns of the fields some effect of the plan sets or fills.
+ */
+export const updateColumns = (fields: readonly (keyof PersonFields)[]): string[] =>
+  ['pid', 'actor', 'source', ...fields.map((c) => `s_${c}`), ...fields.map((c) => `f_${c}`)];
 
 export const createApplyTablesSql = () =>
   q(`CREATE TEMP TABLE link_effects (
@@ -52,7 +56,7 @@ export const dropApplyTablesSql = () => q('DROP TABLE IF EXISTS link_effects, li
 
 export const copyEffectsSql = () => q(`COPY link_effects (${EFFECT_COLUMNS.join(', ')}) FROM STDIN`);
 export const copyRelationEffectsSql = () => q(`COPY link_rel_effects (${RELATION_COLUMNS.join(', ')}) FROM STDIN`);
-export const copyUpdatesSql = () => q(`COPY link_updates (${UPDATE_COLUMNS.join(', ')}) FROM STDIN`);
+export const copyUpdatesSql = (fields: readonly (keyof PersonFields)[]) => q(`COPY link_updates (${updateColumns(fields).join(', ')}) FROM STDIN`);
 export const copyAppliedSql = () => q(`COPY link_applied (${APPLIED_COLUMNS.join(', ')}) FROM STDIN`);
 
 const sameRecord = (a: string, b: string) =>
@@ -124,10 +128,11 @@ function empty(col: keyof PersonFields): string {
 
 /**
  * Set and fill every changed column of every updated person; one history row per changed person.
- * A person none of whose columns would change is neither updated nor given a history row.
+ * A person none of whose columns would change is neither updated nor given a history row. Only
+ * the fields some effect sets or fills are compared and written (a marriage batch: one).
  */
-export function updatePersonsSql(): Sql {
-  const cols = PERSON_FIELDS;
+export function updatePersonsSql(fields: readonly (keyof PersonFields)[]): Sql {
+  const cols = fields;
   const value = (c: keyof PersonFields) =>
     `CASE WHEN u.s_${c} IS NOT NULL THEN u.s_${c} WHEN u.f_${c} IS NOT NULL AND ${empty(c)} THEN u.f_${c} ELSE p.${c} END AS n_${c}`;
   const change = (c: string) => `'${c}', CASE WHEN c.o_${c} IS DISTINCT FROM c.n_${c} THEN jsonb_build_array(c.o_${c}, c.n_${c}) END`;
