@@ -1,4 +1,5 @@
 // npm run bench:matching [-- --scales 1000000,10000000 --records 100000 --seed 1]
+//   --default-model 1: link with the built-in starting parameters, no `links estimate`
 //   --housing-months 2: the housing department's next monthly report (the same residents of the same
 //   properties, fresh errors) is linked after the day's batches and scored apart
 //   development aids: --dump FILE (wrong decisions), --truth FILE (the truth as TSV), --keep 1 (keep the database)
@@ -336,7 +337,9 @@ async function runScale(persons: number): Promise<string> {
       later.push(['housing', r.batchId]);
       say(`    housing, next month: ${next.length} records ingested`);
     }
+    // --default-model 1: no `links estimate`, as on a gateway whose model was never estimated.
     const est = await timed('model estimated from the data (links estimate)', async () => {
+      if (args.has('default-model')) return null;
       const e = await estimateFromDatabase(pool, { seed: 7 });
       await saveModel(pool, e.params, { name: 'person', training: e.training, actor: 'bench' });
       return e;
@@ -419,8 +422,10 @@ async function runScale(persons: number): Promise<string> {
       '',
       ...reviewSweep,
       '',
-      `Model: ${JSON.stringify({ share: est.value.training.shareInPopulation, sessions: est.value.training.sessions.map((s) => [s.name, s.pairs, s.iterations, s.converged]) })}`,
-      ...(args.has('params') ? ['', '```', JSON.stringify(est.value.params), '```'] : []),
+      est.value
+        ? `Model: ${JSON.stringify({ share: est.value.training.shareInPopulation, sessions: est.value.training.sessions.map((s) => [s.name, s.pairs, s.iterations, s.converged]) })}`
+        : 'Model: the built-in starting parameters (no links estimate).',
+      ...(args.has('params') && est.value ? ['', '```', JSON.stringify(est.value.params), '```'] : []),
       '',
       `Generator: ${feeds.newcomers} newcomers (${feeds.hardNegatives} hard negatives: a resident's name and birth date); errors injected / chances: ` +
         Object.keys(feeds.chances).sort().map((k) => `${k} ${feeds.injected[k] ?? 0}/${feeds.chances[k]}`).join(', '),
