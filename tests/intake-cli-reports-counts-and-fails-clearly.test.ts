@@ -50,6 +50,9 @@ describe('yipanqi feed import', () => {
     expect(await linkJobs(db.pool, id)).toBe(1);
     // Linked, applied and put through the rules in the same run.
     expect(r.stdout).toMatch(/ {2}linked: \d+ persons/);
+    // No model was estimated yet: said once, with what to do.
+    expect(r.stdout.split('built-in starting model')).toHaveLength(2);
+    expect(r.stdout).toContain('yipanqi links estimate');
     expect(r.stdout).toMatch(/ {2}cases: \d+ raised, \d+ closed/);
     expect((await db.pool.query('SELECT count(*)::int AS n FROM link_results WHERE batch_id = $1', [id])).rows[0].n).toBeGreaterThan(0);
   });

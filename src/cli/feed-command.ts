@@ -14,6 +14,7 @@ import type { BatchResult } from '../intake/types.js';
 import { linkBatchRun, type LinkRunResult } from '../matching/link-run.js';
 import { runRulesForBatch } from '../rules/run-rules.js';
 import { rulesDeps } from '../rules/rules-jobs.js';
+import { loadActiveModel } from '../matching/model-store.js';
 import { matchSettings } from '../matching/settings.js';
 import { CliError, withDatabase } from './context.js';
 
@@ -40,6 +41,7 @@ export function feedCommand(): Command {
       const missing = files.filter((f) => !fs.existsSync(f) || !fs.statSync(f).isFile());
       if (missing.length) throw new CliError(`file${missing.length > 1 ? 's' : ''} not found: ${missing.join(', ')}`);
       let failed = 0;
+      let hinted = false;
       // Should the process ever end with an import unfinished (its event loop ran dry while work
       // was still awaited), it must say so and exit non-zero, never 0 with the batch 'receiving'.
       let busy: string | null = null;
@@ -60,7 +62,13 @@ export function feedCommand(): Command {
             // Then link, apply and run the rules here (the queued job finds it linked, and raising is
             // idempotent, so it raises nothing twice).
             if (r.status === 'committed' && o.link !== false) {
-              process.stdout.write(linkSummary(await linkBatchRun({ pool: db.pool, log, settings: matchSettings(cfg) }, r.batchId)));
+              const linked = await linkBatchRun({ pool: db.pool, log, settings: matchSettings(cfg) }, r.batchId);
+              process.stdout.write(linkSummary(linked));
+              if (!linked.skipped && !hinted && (await loadActiveModel(db.pool)).id.startsWith('person-default')) {
+                hinted = true;
+                process.stdout.write('  (linked with the built-in starting model: once a day\'s feeds are in, `yipanqi links estimate` learns the model '
+                  + 'from them and `yipanqi links relink` decides again — docs/matching.md)\n');
+              }
               const rules = await runRulesForBatch(rulesDeps({ pool: db.pool, cfg, log }), r.batchId);
               process.stdout.write(`  cases: ${rules.raised} raised, ${rules.closed} closed\n`);
             }
