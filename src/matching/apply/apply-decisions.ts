@@ -186,16 +186,19 @@ export async function carryOut(
   await copyLines(client, copyEffectsSql(), lines.effects);
   await copyLines(client, copyRelationEffectsSql(), lines.relations);
   await copyLines(client, copyUpdatesSql(lines.updateFields), lines.updates);
-  await client.query(analyzeApplyTablesSql());
+  const widows = effects.some((e) => e?.widowSpouse);
+  if (widows) await client.query(analyzeApplyTablesSql());
   if (o.markResults) {
     await copyLines(client, copyAppliedSql(), lines.applied);
     await client.query(markCreatedSql());
+    // A batch's plan knew every role of its records (those it did not hold are in review: no
+    // person); only a clerk's or a relink's plan leaves some to be looked up.
+    await client.query(resolveStoredRolesSql());
   }
-  await client.query(resolveStoredRolesSql());
   if (lines.created.length) await client.query(insertCreatedSql());
   if (lines.updates.length) await client.query(updatePersonsSql(lines.updateFields));
   if (lines.relations.length) for (const s of relationsSql()) await client.query(s);
-  if (effects.some((e) => e?.widowSpouse)) await client.query(widowSql());
+  if (widows) await client.query(widowSql());
   if (o.markResults) await client.query(markAppliedSql());
   if (lines.created.length) await client.query(countCreatedNamesSql());
   await client.query(dropApplyTablesSql());

@@ -46,8 +46,8 @@ export const createApplyTablesSql = () =>
      CREATE TEMP TABLE link_applied (agency text NOT NULL, feed text NOT NULL, record_id text NOT NULL, version integer NOT NULL, role text NOT NULL) ON COMMIT DROP`);
 
 /**
- * Statistics of the columns the statements join on. Without them the planner takes a temporary
- * table for a few hundred rows whatever it holds, and joins the widowed against the whole of
+ * Statistics of the columns widowSql joins on. Without them the planner takes a temporary table
+ * for a few hundred rows whatever it holds, and joins the widowed against the whole of
  * person_relations (hash join) and persons. The other columns are left out: they cost time.
  */
 export const analyzeApplyTablesSql = () => q('ANALYZE link_effects (kind, widow, target_pid)');
