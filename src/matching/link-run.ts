@@ -11,9 +11,9 @@ import { applyLinesOf, carryOut, planApply, type ApplyItem } from './apply/apply
 import { decideWithinFamilies } from './family-pass.js';
 import type { Model } from './fellegi-sunter.js';
 import type { LinkDecision } from './link-decision.js';
-import { copyLines, eachRow, linkStaged, type LinkSettings } from './link-staged.js';
+import { copyLines, linkStaged, type LinkSettings } from './link-staged.js';
 import { loadActiveModel, populationSize } from './model-store.js';
-import { stageRecord, type SourceRecord, type StagedPerson } from './stage-records.js';
+import { stagePersons, type SourceRecord, type StagedPerson } from './stage-records.js';
 import { frequencyStateSql, refreshFrequenciesSql } from './sql/frequency-sql.js';
 import {
   batchRecordsSql, copyResultsSql, finishRunSql, insertRunSql, lockLinkingSql, type RunCounts,
@@ -146,14 +146,9 @@ export async function linkBatchRun(deps: LinkDeps, batchId: number, o: { actor?:
     const runId = Number(run.rows[0].id);
     const setup = Math.round(performance.now() - started);
     let t = performance.now();
-    // Each record's persons are prepared as its row arrives, while the server sends the rest.
-    const records: SourceRecord[] = [];
-    const staged: StagedPerson[] = [];
-    await eachRow<RecordRow>(client, batchRecordsSql(batchId), (row) => {
-      const r = toSourceRecord(row);
-      stageRecord(r, records.length, staged);
-      records.push(r);
-    });
+    const rows = (await client.query<RecordRow>(batchRecordsSql(batchId))).rows;
+    const records = rows.map(toSourceRecord);
+    const staged = stagePersons(records);
     const timings: Record<string, number> = { setup, read: Math.round(performance.now() - t) };
 
     const { decisions, pairs, timings: linkTimings } = await decideStaged(client, records, staged, model, deps.settings, o);

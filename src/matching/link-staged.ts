@@ -3,7 +3,7 @@
 // Runs inside the caller's transaction; the temporary tables drop at its commit.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { TermFrequencies } from './compare-pairs.js';
 import type { Decision, Thresholds } from './decide.js';
@@ -80,28 +80,6 @@ export async function inSlices(n: number, f: (i: number) => void, slice = 2048):
 function sent<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
-}
-
-/**
- * Runs a query and hands each row to onRow as it arrives, without keeping them: the rows are
- * worked on while PostgreSQL is still producing the rest.
- */
-export function eachRow<R extends pg.QueryResultRow>(client: pg.PoolClient, sql: Sql, onRow: (row: R) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let failed: unknown;
-    const q = new pg.Query<R>(sql.text, sql.values);
-    q.on('row', (row: R) => {
-      if (failed !== undefined) return;
-      try {
-        onRow(row);
-      } catch (err) {
-        failed = err; // reported when the statement ends: the connection must read the rest first
-      }
-    });
-    q.on('error', reject);
-    q.on('end', () => (failed === undefined ? resolve() : reject(failed)));
-    client.query(q);
-  });
 }
 
 export async function copyLines(client: pg.PoolClient, sql: Sql, lines: Iterable<string>): Promise<void> {

@@ -46,20 +46,17 @@ export function legacyId(raw: string | null | undefined, canonical: string | nul
   return canonical.slice(0, 6) === clean.slice(0, 6) && canonical.slice(8, 17) === clean.slice(6) ? clean : null;
 }
 
-/** The persons of one record (records[rec]), appended to out. */
-export function stageRecord(r: SourceRecord, rec: number, out: StagedPerson[]): void {
-  const division = recordDivision(r.feed, r.record) ?? r.agencyDivision;
-  for (const p of personsOfRecord(r.feed, r.record)) {
-    const forms = p.input.name ? nameForms(p.input.name) : null;
-    const idNumber = legacyId(r.rawIds?.[p.role], p.input.idNumber) ?? p.input.idNumber;
-    const prepared = prepareRecord({ ...p.input, idNumber, nameNorm: forms?.norm, namePinyin: forms?.pinyin });
-    out.push({ rec, role: p.role, input: p.input, prepared, division, lookIn: p.lookIn });
-  }
-}
-
 export function stagePersons(records: readonly SourceRecord[]): StagedPerson[] {
   const out: StagedPerson[] = [];
-  records.forEach((r, rec) => stageRecord(r, rec, out));
+  records.forEach((r, rec) => {
+    const division = recordDivision(r.feed, r.record) ?? r.agencyDivision;
+    for (const p of personsOfRecord(r.feed, r.record)) {
+      const forms = p.input.name ? nameForms(p.input.name) : null;
+      const idNumber = legacyId(r.rawIds?.[p.role], p.input.idNumber) ?? p.input.idNumber;
+      const prepared = prepareRecord({ ...p.input, idNumber, nameNorm: forms?.norm, namePinyin: forms?.pinyin });
+      out.push({ rec, role: p.role, input: p.input, prepared, division, lookIn: p.lookIn });
+    }
+  });
   return out;
 }
 
