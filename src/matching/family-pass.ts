@@ -189,12 +189,13 @@ export async function decideSpouses({ client, records, staged, decisions, model,
  * father on record, the mother's registered husband stands in: a certificate often leaves the
  * father out, and the child then bears his surname as often as not.
  */
-export function parentSurnamesSql(child: string): string {
+export function parentSurnamesSql(child: string, when = 'true'): string {
   const parent = (kind: string) =>
     `SELECT left(pp.name_norm, 1) FROM person_relations r JOIN persons pp ON pp.pid = r.related_pid WHERE r.pid = ${child}.pid AND r.kind = '${kind}' LIMIT 1`;
   const husband = `SELECT left(h.name_norm, 1) FROM person_relations m JOIN person_relations s ON s.pid = m.related_pid AND s.kind = 'spouse'
                    JOIN persons h ON h.pid = s.related_pid WHERE m.pid = ${child}.pid AND m.kind = 'mother' LIMIT 1`;
-  return `COALESCE((${parent('father')}), (${husband})) AS father_surname, (${parent('mother')}) AS mother_surname`;
+  return `CASE WHEN ${when} THEN COALESCE((${parent('father')}), (${husband})) END AS father_surname,
+          CASE WHEN ${when} THEN (${parent('mother')}) END AS mother_surname`;
 }
 
 export function createdNewbornsSql(i: number[], births: string[], sexes: number[], places: string[]): Sql {
@@ -255,14 +256,15 @@ export async function decideNewbornRegistrations({ client, records, staged, deci
   }
 }
 
-export function registrationStateSql(pids: string[]): Sql {
+/** The persons' registration, spouse and (for those in `withParents` only: it costs) their parents' surnames. */
+export function registrationStateSql(pids: string[], withParents: string[]): Sql {
   return {
     text: `SELECT p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone,
                   p.status, p.marital_status,
                   ARRAY(SELECT r.related_pid FROM person_relations r WHERE r.pid = p.pid AND r.kind = 'spouse') AS spouses,
-                  ${parentSurnamesSql('p')}
+                  ${parentSurnamesSql('p', 'p.pid = ANY($2::text[])')}
            FROM persons p WHERE p.pid = ANY($1::text[])`,
-    values: [pids],
+    values: [pids, withParents],
   };
 }
 
@@ -285,7 +287,15 @@ interface EventCheck {
   i: number;
   rule: 'registered-here-already' | 'married-to-another' | 'child-of-another-family';
   contradicts: (p: StateRow) => boolean;
+  /** The check reads the candidates' parents. */
+  parents?: boolean;
 }
+
+/**
+ * A decision the event checks look at: not new, not a family rule's, and not a verified ID
+ * number with the birth date (the record's own number is never ruled out).
+ */
+const checkable = (d: LinkDecision) => d.status !== 'new' && !FAMILY_RULES.has(d.rule) && d.rule !== 'verified-id-and-birth-date';
 
 /**
  * A household move-in from another county registers someone whose household registration was
@@ -297,7 +307,7 @@ function moveInChecks(records: readonly SourceRecord[], staged: readonly StagedP
   const checks: EventCheck[] = [];
   staged.forEach((s, i) => {
     const source = records[s.rec];
-    if (source.feed !== 'household' || decisions[i].status === 'new' || FAMILY_RULES.has(decisions[i].rule)) return;
+    if (source.feed !== 'household' || !checkable(decisions[i])) return;
     const r = source.record as HouseholdRecord;
     const county = countyOf(r.toDivision ?? r.hukouDivision);
     const from = countyOf(r.fromDivision);
@@ -320,7 +330,7 @@ function weddingChecks(records: readonly SourceRecord[], staged: readonly Staged
   staged.forEach((s, i) => byRecordRole.set(`${s.rec}\u0000${s.role}`, i));
   staged.forEach((s, i) => {
     const source = records[s.rec];
-    if (source.feed !== 'marriage' || decisions[i].status === 'new' || FAMILY_RULES.has(decisions[i].rule)) return;
+    if (source.feed !== 'marriage' || !checkable(decisions[i])) return;
     if ((source.record as MarriageRecord).kind !== 'marriage') return;
     const o = byRecordRole.get(`${s.rec}\u0000${s.role === 'party1' ? 'party2' : 'party1'}`);
     const other = o === undefined ? null : decisions[o];
@@ -342,11 +352,11 @@ function birthRegistrationChecks(records: readonly SourceRecord[], staged: reado
   const checks: EventCheck[] = [];
   staged.forEach((s, i) => {
     const source = records[s.rec];
-    if (source.feed !== 'household' || decisions[i].status === 'new' || FAMILY_RULES.has(decisions[i].rule)) return;
+    if (source.feed !== 'household' || !checkable(decisions[i])) return;
     if ((source.record as HouseholdRecord).type !== 'birth' || !s.prepared.name?.surnameLength) return;
     const surname = s.prepared.name.norm[0];
     checks.push({
-      i, rule: 'child-of-another-family',
+      i, rule: 'child-of-another-family', parents: true,
       contradicts: (p) => !!p.father_surname && !!p.mother_surname && p.father_surname !== surname && p.mother_surname !== surname,
     });
   });
@@ -365,31 +375,54 @@ export async function checkEvents({ client, records, staged, decisions, model, t
     ...moveInChecks(records, staged, decisions), ...weddingChecks(records, staged, decisions), ...birthRegistrationChecks(records, staged, decisions),
   ];
   if (!checks.length) return;
-  const pids = [...new Set(checks.flatMap(({ i }) => decisions[i].explanation.candidates.map((c) => c.pid)))];
+  // A link stands unless its own person is ruled out: only that one is looked up first; the
+  // others the model weighed are fetched for the few whose link falls.
   const state = new Map<string, StateRow>();
-  for (const r of (await client.query<StateRow>(registrationStateSql(pids))).rows) state.set(r.pid, r);
+  const fetchState = async (list: readonly EventCheck[], all: (c: EventCheck) => boolean) => {
+    const pids = new Set<string>(), withParents = new Set<string>();
+    for (const c of list) {
+      const d = decisions[c.i];
+      for (const pid of all(c) ? d.explanation.candidates.map((x) => x.pid) : [d.pid!]) {
+        if (state.has(pid)) continue;
+        pids.add(pid);
+        if (c.parents) withParents.add(pid);
+      }
+    }
+    if (!pids.size) return;
+    for (const r of (await client.query<StateRow>(registrationStateSql([...pids], [...withParents]))).rows) state.set(r.pid, r);
+  };
+  await fetchState(checks, (c) => decisions[c.i].status !== 'linked');
+  // Contradicted by the register — unless the record's own ID number (but for a typing error) is
+  // the person's: that outweighs a register that may be behind.
+  const contradicted = (c: EventCheck, pid: string) => {
+    const p = state.get(pid);
+    if (!p || !c.contradicts(p)) return false;
+    const id = compareIds(staged[c.i].prepared.id, preparePerson(p).id);
+    return id !== ID_EXACT && id !== ID_ONE_EDIT;
+  };
+  const looked = (c: EventCheck) => (decisions[c.i].status === 'linked' ? [decisions[c.i].pid!] : decisions[c.i].explanation.candidates.map((x) => x.pid));
+  let doubted = checks.filter((c) => looked(c).some((pid) => contradicted(c, pid)));
+  if (!doubted.length) return;
+  // …and unless an earlier version of the same record linked them: its event is that record's doing.
   const keyOf = (i: number) => {
     const r = records[staged[i].rec];
     return `${r.agency}\u0000${r.feed}\u0000${r.recordId}`;
   };
   const own = new Set<string>();
-  const sources = checks.map((c) => records[staged[c.i].rec]);
+  const sources = doubted.map((c) => records[staged[c.i].rec]);
   const earlier = earlierLinksSql(sources.map((r) => r.agency), sources.map((r) => r.feed), sources.map((r) => r.recordId));
   for (const r of (await client.query<{ agency: string; feed: string; record_id: string; pid: string }>(earlier)).rows) {
     own.add(`${r.agency}\u0000${r.feed}\u0000${r.record_id}\u0000${r.pid}`);
   }
-  for (const { i, rule, contradicts } of checks) {
+  const ruledOut = (c: EventCheck, pid: string) => contradicted(c, pid) && !own.has(`${keyOf(c.i)}\u0000${pid}`);
+  doubted = doubted.filter((c) => looked(c).some((pid) => ruledOut(c, pid)));
+  await fetchState(doubted.filter((c) => decisions[c.i].status === 'linked'), () => true);
+  for (const c of doubted) {
+    const { i, rule } = c;
     const current = decisions[i];
     const me = staged[i].prepared;
-    const ruledOut = (pid: string) => {
-      const p = state.get(pid);
-      if (!p || !contradicts(p) || own.has(`${keyOf(i)}\u0000${pid}`)) return false;
-      // The record's own ID number (but for a typing error) outweighs a register that may be behind.
-      const id = compareIds(me.id, preparePerson(p).id);
-      return id !== ID_EXACT && id !== ID_ONE_EDIT;
-    };
-    const shown = current.explanation.candidates.map((c) => c.pid);
-    const others = shown.filter((pid) => !ruledOut(pid) && state.has(pid));
+    const shown = current.explanation.candidates.map((x) => x.pid);
+    const others = shown.filter((pid) => !ruledOut(c, pid) && state.has(pid));
     if (others.length === shown.length) continue;
     if (!others.length) {
       decisions[i] = withRule(current, 'new', rule);
