@@ -18,7 +18,11 @@ export function earlierOccupantsSql(i: number[], agencies: string[], properties:
   return {
     text: `SELECT DISTINCT x.i, r.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
            FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[]) AS x (i, agency, property, record_id)
-           JOIN feed_records f ON f.agency = x.agency AND f.feed = 'housing' AND (f.record->>'propertyId') = x.property AND f.record_id <> x.record_id
+           -- A probe of the property index per record (LIMIT keeps the planner from hashing every
+           -- housing record: it cannot tell how rare a property is).
+           CROSS JOIN LATERAL (SELECT f.agency, f.feed, f.record_id, f.version FROM feed_records f
+                               WHERE f.agency = x.agency AND f.feed = 'housing' AND (f.record->>'propertyId') = x.property
+                                 AND f.record_id <> x.record_id LIMIT 100) f
            JOIN link_results r ON r.agency = f.agency AND r.feed = f.feed AND r.record_id = f.record_id AND r.version = f.version
                               AND r.role = 'subject' AND r.status = 'linked'
            JOIN persons p ON p.pid = r.pid
