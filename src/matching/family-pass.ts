@@ -298,82 +298,62 @@ interface EventCheck {
 const checkable = (d: LinkDecision) => d.status !== 'new' && !FAMILY_RULES.has(d.rule) && d.rule !== 'verified-id-and-birth-date';
 
 /**
- * A household move-in from another county registers someone whose household registration was
- * there: a candidate the register holds as a resident of the destination county (status 1,
- * registered there, not living in the county the record names as the origin — that one may be
- * coming back) is someone else, however alike.
+ * The checks a batch's persons get, by their record's event:
+ * - a household move-in from another county registers someone whose registration was there: a
+ *   candidate the register holds as a resident of the destination county (status 1, registered
+ *   there, not living in the county the record names as the origin — that one may be coming
+ *   back) is someone else, however alike;
+ * - a wedding is registered between two people who are not married: a candidate married (20) to
+ *   someone other than the record's other party is someone else;
+ * - a household birth registration names the child with a parent's surname: a candidate whose
+ *   father and mother are both on record and neither bears it is another family's child (with
+ *   one parent on record the child may bear the other's).
  */
-function moveInChecks(records: readonly SourceRecord[], staged: readonly StagedPerson[], decisions: readonly LinkDecision[]): EventCheck[] {
-  const checks: EventCheck[] = [];
-  staged.forEach((s, i) => {
-    const source = records[s.rec];
-    if (source.feed !== 'household' || !checkable(decisions[i])) return;
-    const r = source.record as HouseholdRecord;
-    const county = countyOf(r.toDivision ?? r.hukouDivision);
-    const from = countyOf(r.fromDivision);
-    if (r.type !== 'move_in' || !county || !from || from === county) return;
-    checks.push({
-      i, rule: 'registered-here-already',
-      contradicts: (p) => Number(p.status) === 1 && countyOf(p.hukou_division) === county && countyOf(p.residence_division) !== from,
-    });
-  });
-  return checks;
-}
-
-/**
- * A wedding is registered between two people who are not married: a candidate the register
- * holds as married (20) to someone other than the record's other party is someone else.
- */
-function weddingChecks(records: readonly SourceRecord[], staged: readonly StagedPerson[], decisions: readonly LinkDecision[]): EventCheck[] {
-  const checks: EventCheck[] = [];
+function eventChecks(records: readonly SourceRecord[], staged: readonly StagedPerson[], decisions: readonly LinkDecision[]): EventCheck[] {
   const byRecordRole = new Map<string, number>();
   staged.forEach((s, i) => byRecordRole.set(`${s.rec}\u0000${s.role}`, i));
-  staged.forEach((s, i) => {
-    const source = records[s.rec];
-    if (source.feed !== 'marriage' || !checkable(decisions[i])) return;
-    if ((source.record as MarriageRecord).kind !== 'marriage') return;
-    const o = byRecordRole.get(`${s.rec}\u0000${s.role === 'party1' ? 'party2' : 'party1'}`);
-    const other = o === undefined ? null : decisions[o];
-    const otherPid = other?.status === 'linked' ? other.pid : null;
-    checks.push({
-      i, rule: 'married-to-another',
-      contradicts: (p) => p.marital_status === '20' && !(otherPid && p.spouses.includes(otherPid)),
-    });
-  });
-  return checks;
-}
-
-/**
- * A household birth registration names the child with a parent's surname: a candidate whose
- * father and mother are both on record and neither bears it is another family's child. (With
- * one parent on record the child may bear the other's.)
- */
-function birthRegistrationChecks(records: readonly SourceRecord[], staged: readonly StagedPerson[], decisions: readonly LinkDecision[]): EventCheck[] {
   const checks: EventCheck[] = [];
   staged.forEach((s, i) => {
     const source = records[s.rec];
-    if (source.feed !== 'household' || !checkable(decisions[i])) return;
-    if ((source.record as HouseholdRecord).type !== 'birth' || !s.prepared.name?.surnameLength) return;
-    const surname = s.prepared.name.norm[0];
-    checks.push({
-      i, rule: 'child-of-another-family', parents: true,
-      contradicts: (p) => !!p.father_surname && !!p.mother_surname && p.father_surname !== surname && p.mother_surname !== surname,
-    });
+    if (!checkable(decisions[i])) return;
+    if (source.feed === 'household') {
+      const r = source.record as HouseholdRecord;
+      const county = countyOf(r.toDivision ?? r.hukouDivision);
+      const from = countyOf(r.fromDivision);
+      if (r.type === 'move_in' && county && from && from !== county) {
+        checks.push({
+          i, rule: 'registered-here-already',
+          contradicts: (p) => Number(p.status) === 1 && countyOf(p.hukou_division) === county && countyOf(p.residence_division) !== from,
+        });
+      } else if (r.type === 'birth' && s.prepared.name?.surnameLength) {
+        const surname = s.prepared.name.norm[0];
+        checks.push({
+          i, rule: 'child-of-another-family', parents: true,
+          contradicts: (p) => !!p.father_surname && !!p.mother_surname && p.father_surname !== surname && p.mother_surname !== surname,
+        });
+      }
+    } else if (source.feed === 'marriage' && (source.record as MarriageRecord).kind === 'marriage') {
+      const o = byRecordRole.get(`${s.rec}\u0000${s.role === 'party1' ? 'party2' : 'party1'}`);
+      const other = o === undefined ? null : decisions[o];
+      const otherPid = other?.status === 'linked' ? other.pid : null;
+      checks.push({
+        i, rule: 'married-to-another',
+        contradicts: (p) => p.marital_status === '20' && !(otherPid && p.spouses.includes(otherPid)),
+      });
+    }
   });
   return checks;
 }
 
 /**
- * Checks against the event: candidates the record's own event rules out (`moveInChecks`,
- * `weddingChecks`) are set aside and the person decided among the others the model weighed —
- * none left, the person is new under the check's rule. Two things outweigh the register, which
- * may be behind: the record's own ID number on the candidate (but for a typing error), and a
- * link an earlier version of the same record made (its event is that record's own doing).
+ * Checks against the event: candidates the record's own event rules out (`eventChecks`) are set
+ * aside and the person decided among the others the model weighed — none left, the person is
+ * new under the check's rule. Two things outweigh the register, which may be behind: the
+ * record's own ID number on the candidate (but for a typing error), and a link an earlier
+ * version of the same record made (its event is that record's own doing).
  */
 export async function checkEvents({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
-  const checks = [
-    ...moveInChecks(records, staged, decisions), ...weddingChecks(records, staged, decisions), ...birthRegistrationChecks(records, staged, decisions),
-  ];
+  const checks = eventChecks(records, staged, decisions);
   if (!checks.length) return;
   // A link stands unless its own person is ruled out: only that one is looked up first; the
   // others the model weighed are fetched for the few whose link falls.
