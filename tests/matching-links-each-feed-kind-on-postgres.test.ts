@@ -65,6 +65,26 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect([...r.values()].every((x) => x.applied_at !== null)).toBe(true);
   });
 
+  it('round 2 looks for a wrong day in the record\'s county only; any county when the record names none', async () => {
+    await insertPersons(db.pool, [
+      { pid: 'P50', name: '钱七七', sex: 2, birthDate: '1977-07-17', hukou: '430111001001' },
+      { pid: 'P51', name: '钱七七', sex: 2, birthDate: '1977-07-27', hukou: '430102001001' },
+    ]);
+    // The 7th written for the 17th or the 27th, registered in 430102: only P51 is a candidate.
+    const here = await ingestJson(db.pool, POLICE, 'household', [
+      { id: 'Y1', type: 'move_out', date: '2024-03-05', person: { name: '钱七七', sex: 2, birthDate: '1977-07-07' }, hukouDivision: '430102001001', toDivision: '110105' },
+    ]);
+    await link(db.pool, here);
+    expect((await results(db.pool, here)).get('Y1/subject')!.explanation).toMatchObject({ candidateCount: 1, candidates: [{ pid: 'P51' }] });
+    // A marriage record names no county: both are candidates.
+    const anywhere = await ingestJson(db.pool, CIVIL, 'marriage', [
+      { record_id: 'Y2', kind: 'divorce', registered_on: '2024-03-06', party1_name: '孔八八', party1_birth_date: '1970-01-01',
+        party2_name: '钱七七', party2_birth_date: '1977-07-07' },
+    ]);
+    await link(db.pool, anywhere);
+    expect((await results(db.pool, anywhere)).get('Y2/party2')!.explanation.candidateCount).toBe(2);
+  });
+
   it('is idempotent: the job delivered twice links the batch once', async () => {
     const batch = await ingestJson(db.pool, HOSPITAL, 'prenatal', [
       { record_id: 'C9', exam_date: '2024-03-06', name: '李娜', id_type: '01', id_number: ids.lina },

@@ -84,6 +84,14 @@ export function pairsByRuleSql(): Sql {
 }
 
 /** The blocking rules of the fuzzy pass, each named after BlockingRule where it is one. */
+/**
+ * Round 2's keys survive an error in the name or the date, so their blocks are large, and grow
+ * with the population: they look only among the persons registered or living in the record's
+ * counties (any county when the record names none, as a marriage record). Someone of another
+ * county is still found in round 1 by the ID number, the exact name and birth date, or the phone.
+ */
+const IN_COUNTY = `(s.county1 IS NULL OR left(p.hukou_division, 6) IN (s.county1, s.county2) OR left(p.residence_division, 6) IN (s.county1, s.county2))`;
+
 export const FUZZY_RULES: readonly FuzzyRule[] = [
   {
     // homophones, traditional forms, separators; a day and month swapped
@@ -93,34 +101,33 @@ export const FUZZY_RULES: readonly FuzzyRule[] = [
     probe: 'p.name_pinyin = s.name_pinyin AND p.birth_date IN (s.birth, s.birth_swapped)',
   },
   {
-    // a wrong day
+    // a wrong day (in the record's county: see IN_COUNTY)
     name: 'pinyin_year_month',
     round: 2,
     applies: 's.name_pinyin IS NOT NULL AND s.birth IS NOT NULL',
-    probe: 'p.name_pinyin = s.name_pinyin AND p.birth_date BETWEEN s.month_lo AND s.month_hi',
+    probe: `p.name_pinyin = s.name_pinyin AND p.birth_date BETWEEN s.month_lo AND s.month_hi AND ${IN_COUNTY}`,
   },
   {
     // name + birth year + county: a wrong month (or day) of someone registered or living there
     name: 'pinyin_year_county',
     round: 2,
     applies: 's.name_pinyin IS NOT NULL AND s.birth IS NOT NULL',
-    probe: `p.name_pinyin = s.name_pinyin AND p.birth_date BETWEEN s.year_lo AND s.year_hi
-            AND (s.county1 IS NULL OR left(p.hukou_division, 6) IN (s.county1, s.county2) OR left(p.residence_division, 6) IN (s.county1, s.county2))`,
+    probe: `p.name_pinyin = s.name_pinyin AND p.birth_date BETWEEN s.year_lo AND s.year_hi AND ${IN_COUNTY}`,
   },
   {
-    // a wrong year
+    // a wrong year (in the record's county)
     name: 'pinyin_month_day',
     round: 2,
     applies: 's.name_pinyin IS NOT NULL AND s.mmdd IS NOT NULL',
-    probe: 'p.name_pinyin = s.name_pinyin AND ypq_mmdd(p.birth_date) = s.mmdd AND p.birth_date IS NOT NULL',
+    probe: `p.name_pinyin = s.name_pinyin AND ypq_mmdd(p.birth_date) = s.mmdd AND p.birth_date IS NOT NULL AND ${IN_COUNTY}`,
   },
   {
-    // a look-alike character or a changed given name: same birth date, surname and sex
+    // a look-alike character or a changed given name: same birth date, surname and sex (in the record's county)
     name: 'birth_surname',
     round: 2,
     applies: 's.surname IS NOT NULL AND s.birth IS NOT NULL',
     probe: `p.birth_date = s.birth AND left(p.name_norm, 1) = s.surname AND p.birth_date IS NOT NULL
-            AND (s.sex IS NULL OR p.sex NOT IN (1, 2) OR p.sex = s.sex)`,
+            AND (s.sex IS NULL OR p.sex NOT IN (1, 2) OR p.sex = s.sex) AND ${IN_COUNTY}`,
   },
   {
     // a newborn created from a birth certificate before it had a name, now registered with one
