@@ -13,7 +13,7 @@ import { explanationView } from './explanation.js';
 
 const STATUSES = ['open', 'accepted', 'resolved', 'returned', 'closed'] as const;
 
-interface CaseSummary {
+export interface CaseSummary {
   id: number;
   rule: string;
   title: { zh: string; en: string };

@@ -7,16 +7,8 @@ import { empty, notice } from '../components.js';
 import { pageGet, type Ctx } from '../context.js';
 import { dateTime, monthKey, month as fmtMonth, pct, startOfToday } from '../format.js';
 import { html, type Html } from '../html.js';
+import type { CaseSummary } from './cases.js';
 
-interface CaseSummary {
-  id: number;
-  rule: string;
-  title: { zh: string; en: string };
-  status: string;
-  township: string | null;
-  deadline: string;
-  overdue: boolean;
-}
 interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -8,6 +8,7 @@ import { field, pageGet, pagePost, q1, type Ctx } from '../context.js';
 import { agencies, divisionName } from '../directory.js';
 import { date, dateTime, num, pct } from '../format.js';
 import { html, qs, type Html } from '../html.js';
+import type { ReviewCandidate as Candidate, ReviewView } from '../../matching/review/review-service.js';
 import { idParam } from './cases.js';
 
 interface LinkResult {
@@ -25,25 +26,8 @@ interface LinkResult {
   decidedAt: string;
   decidedBy: string;
 }
-interface ComparedField {
-  field: string;
-  level: string;
-  weight: number;
-  differs: boolean;
-}
-interface Candidate {
-  pid: string;
-  probability: number;
-  matchWeight: number;
-  excluded: string | null;
-  person: { name: string; idNumber: string | null; sex: number | null; birthDate: string | null; hukouDivision: string | null; residenceDivision: string | null; phone: string | null; status: number };
-  fields: ComparedField[];
-}
-interface ReviewItem {
-  result: LinkResult;
-  record: { name: string | null; idNumber: string | null; sex: number | string | null; birthDate: string | null; divisions: string[]; phone: string | null };
-  candidates: Candidate[];
-}
+/** GET /v1/review/{id} as JSON: the service's view, with the result's dates as strings. */
+type ReviewItem = Omit<ReviewView, 'result'> & { result: LinkResult };
 
 const FIELDS = ['name', 'id_number', 'birth_date', 'sex', 'division', 'phone'] as const;
 
