@@ -2,7 +2,8 @@
 //   --default-model 1: link with the built-in starting parameters, no `links estimate`
 //   --housing-months 2: the housing department's next monthly report (the same residents of the same
 //   properties, fresh errors) is linked after the day's batches and scored apart
-//   development aids: --dump FILE (wrong decisions), --truth FILE (the truth as TSV), --keep 1 (keep the database)
+//   development aids: --dump FILE (wrong decisions), --truth FILE (the truth as TSV), --keep 1 (keep the database),
+//   --pg-statements 1 (PostgreSQL's time per linking statement); BENCH_LINK_NODE_ARGS="--cpu-prof" profiles the linking process
 //
 // Links a day's feed records against a generated population on the embedded PostgreSQL and
 // measures quality against the generator's truth and speed against the floor of an exact-ID
@@ -298,7 +299,12 @@ async function runScale(persons: number): Promise<string> {
   say(`\n== ${persons.toLocaleString('en')} persons, ${RECORDS.toLocaleString('en')} records ==`);
   const dir = path.resolve(`.tmp/bench-matching-${persons}`);
   fs.rmSync(dir, { recursive: true, force: true });
-  const server = await startEmbedded({ dir, database: 'bench', log, unsafeFast: true });
+  // --pg-statements 1: PostgreSQL's own account of the linking statements (pg_stat_statements).
+  const statements = args.has('pg-statements');
+  const server = await startEmbedded({
+    dir, database: 'bench', log, unsafeFast: true,
+    settings: statements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : undefined,
+  });
   const pool = new pg.Pool({ connectionString: server.url, max: 6 });
   try {
     await migrate(pool);
@@ -349,9 +355,17 @@ async function runScale(persons: number): Promise<string> {
     // Linking runs in a process of its own, as in the gateway: its CPU and memory are the
     // linker's, not the generator's (whose heap of a million persons' worth of buffers would
     // make every garbage collection dearer).
+    if (statements) await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
     const pgCpu0 = await serverCpuSeconds(pool);
     const child = await linkInChild(server.url, [...FEEDS.map((f) => [f, batches[f]] as const), ...later]);
     const pgCpu = (await serverCpuSeconds(pool)) - pgCpu0;
+    if (statements) {
+      const { rows: top } = await pool.query<{ ms: number; calls: number; rows: number; query: string }>(
+        `SELECT round(total_exec_time)::int AS ms, calls::int, rows::int, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+           FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40`);
+      say('  PostgreSQL statements during linking, by total time (ms, calls, rows):');
+      for (const r of top) say(`    ${String(r.ms).padStart(6)} ${String(r.calls).padStart(6)} ${String(r.rows).padStart(8)}  ${r.query}`);
+    }
     // The next month's report is scored apart and left out of the day's speed figures.
     const nextMonthRuns = child.runs.slice(FEEDS.length);
     const runs = child.runs.slice(0, FEEDS.length);
@@ -450,7 +464,9 @@ interface ChildResult {
 /** Links the batches in order in a fresh Node process (this file with --link-child). */
 async function linkInChild(url: string, batches: readonly (readonly [FeedKind, number])[]): Promise<ChildResult> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--link-child', url, '--batches', JSON.stringify(batches)], {
+  // BENCH_LINK_NODE_ARGS (development aid): extra node options for the linking process, e.g. --cpu-prof.
+  const extra = (process.env.BENCH_LINK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', fileURLToPath(import.meta.url), '--link-child', url, '--batches', JSON.stringify(batches)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

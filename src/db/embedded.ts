@@ -27,6 +27,8 @@ export interface EmbeddedOptions {
   log: Logger;
   /** Trade durability for speed (tests, benchmarks' scratch clusters only). */
   unsafeFast?: boolean;
+  /** More server settings as `-c name=value` pairs (benchmarks' diagnostics). */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedServer {
@@ -187,6 +189,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     '-c', 'maintenance_work_mem=512MB',
   ];
   if (opts.unsafeFast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  for (const [k, v] of Object.entries(opts.settings ?? {})) flags.push('-c', `${k}=${v}`);
 
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
