@@ -37,15 +37,56 @@ export interface PreparedRecord {
   phone: string;
 }
 
+// Prepared parts are immutable and shared: a batch's hundreds of thousands of candidates repeat a
+// few hundred thousand names, a few thousand divisions and tens of thousands of dates, so each
+// distinct value is prepared once per process and every person holding it points at the same
+// object (less work, and far fewer objects for the garbage collector to copy and trace).
+// Generation-style resets keep the maps bounded without an LRU's bookkeeping.
+class Memo<V> {
+  private map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string, make: () => V): V {
+    let v = this.map.get(key);
+    if (v === undefined) {
+      v = make();
+      if (this.map.size >= this.max) this.map = new Map();
+      this.map.set(key, v);
+    }
+    return v;
+  }
+}
+
+const names = new Memo<PreparedName | null>(400_000);
+const places = new Memo<{ divisions: readonly string[]; numbers: readonly number[] }>(50_000);
+const dates = new Memo<number>(100_000);
+
+function nameOf(input: MatchInput): PreparedName | null {
+  if (!input.name) return null;
+  const key = `${input.name}\t${input.nameNorm ?? ''}\t${input.namePinyin ?? ''}`;
+  return names.get(key, () => prepareName(input.name, { norm: input.nameNorm, pinyin: input.namePinyin }));
+}
+
+function placesOf(codes: MatchInput['divisions']): { divisions: readonly string[]; numbers: readonly number[] } {
+  const key = codes ? codes.map((c) => c ?? '').join('\t') : '';
+  return places.get(key, () => {
+    const divisions = prepareDivisions(codes);
+    return { divisions, numbers: divisionNumbers(divisions) };
+  });
+}
+
+function birthOf(d: MatchInput['birthDate']): number {
+  return typeof d === 'string' ? dates.get(d, () => packDate(d)) : packDate(d);
+}
+
 export function prepareRecord(input: MatchInput): PreparedRecord {
-  const divisions = prepareDivisions(input.divisions);
+  const p = placesOf(input.divisions);
   return {
     id: prepareId(input.idNumber),
-    name: prepareName(input.name, { norm: input.nameNorm, pinyin: input.namePinyin }),
-    birth: packDate(input.birthDate),
+    name: nameOf(input),
+    birth: birthOf(input.birthDate),
     sex: prepareSex(input.sex),
-    divisions,
-    divisionNumbers: divisionNumbers(divisions),
+    divisions: p.divisions,
+    divisionNumbers: p.numbers,
     phone: preparePhone(input.phone),
   };
 }
