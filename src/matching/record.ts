@@ -57,21 +57,46 @@ class Memo<V> {
 }
 
 const names = new Memo<PreparedName | null>(400_000);
-const places = new Memo<{ divisions: readonly string[]; numbers: readonly number[] }>(50_000);
+const computedNames = new Memo<PreparedName | null>(400_000);
+const places = new Memo<Place>(50_000);
+const pairedPlaces = new Map<string, Map<string, Place>>();
 const dates = new Memo<number>(100_000);
 
-function nameOf(input: MatchInput): PreparedName | null {
-  if (!input.name) return null;
-  const key = `${input.name}\t${input.nameNorm ?? ''}\t${input.namePinyin ?? ''}`;
-  return names.get(key, () => prepareName(input.name, { norm: input.nameNorm, pinyin: input.namePinyin }));
+interface Place {
+  divisions: readonly string[];
+  numbers: readonly number[];
 }
 
-function placesOf(codes: MatchInput['divisions']): { divisions: readonly string[]; numbers: readonly number[] } {
-  const key = codes ? codes.map((c) => c ?? '').join('\t') : '';
-  return places.get(key, () => {
-    const divisions = prepareDivisions(codes);
-    return { divisions, numbers: divisionNumbers(divisions) };
-  });
+// Keyed by the raw name alone (a concatenated key costs a flattening and a hash per lookup): a
+// stored form is taken from the map only when it is the one asked for.
+function nameOf(input: MatchInput): PreparedName | null {
+  const raw = input.name;
+  if (!raw) return null;
+  const { nameNorm: norm, namePinyin: pinyin } = input;
+  if (norm == null || pinyin == null) return computedNames.get(raw, () => prepareName(raw, { norm, pinyin }));
+  const v = names.get(raw, () => prepareName(raw, { norm, pinyin }));
+  return v !== null && v.norm === norm && v.pinyin === pinyin ? v : prepareName(raw, { norm, pinyin });
+}
+
+function makePlace(codes: MatchInput['divisions']): Place {
+  const divisions = prepareDivisions(codes);
+  return { divisions, numbers: divisionNumbers(divisions) };
+}
+
+function placesOf(codes: MatchInput['divisions']): Place {
+  if (codes?.length === 2) {
+    // A person's residence and household registration: a map per residence.
+    const a = codes[0] ?? '', b = codes[1] ?? '';
+    let inner = pairedPlaces.get(a);
+    if (!inner) {
+      if (pairedPlaces.size >= 50_000) pairedPlaces.clear();
+      pairedPlaces.set(a, (inner = new Map()));
+    }
+    let v = inner.get(b);
+    if (!v) inner.set(b, (v = makePlace(codes)));
+    return v;
+  }
+  return places.get(codes ? codes.map((c) => c ?? '').join('\t') : '', () => makePlace(codes));
 }
 
 function birthOf(d: MatchInput['birthDate']): number {
