@@ -3,6 +3,7 @@
 //   --housing-months 2: the housing department's next monthly report (the same residents of the same
 //   properties, fresh errors) is linked after the day's batches and scored apart
 //   development aids: --dump FILE (wrong decisions), --truth FILE (the truth as TSV), --keep 1 (keep the database),
+//   MATCH_* variables in the environment reach the linking (e.g. MATCH_CHUNK_RECORDS),
 //   --pg-statements 1 (PostgreSQL's time per linking statement), --pg-settings k=v,k=v (server settings to try); BENCH_LINK_NODE_ARGS="--cpu-prof" profiles the linking process
 //
 // Links a day's feed records against a generated population on the embedded PostgreSQL and
@@ -355,7 +356,7 @@ async function runScale(persons: number): Promise<string> {
       return e;
     });
 
-    const settings = matchSettings(loadConfig({ LOG_LEVEL: 'silent' }));
+    const settings = matchSettings(loadConfig({ ...matchEnv(), LOG_LEVEL: 'silent' }));
     // Linking runs in a process of its own, as in the gateway: its CPU and memory are the
     // linker's, not the generator's (whose heap of a million persons' worth of buffers would
     // make every garbage collection dearer).
@@ -465,6 +466,11 @@ interface ChildResult {
   maxRssBytes: number;
 }
 
+/** The MATCH_* settings of the environment (e.g. MATCH_CHUNK_RECORDS=1000000 to link each batch whole). */
+function matchEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('MATCH_') && e[1] !== undefined));
+}
+
 /** Links the batches in order in a fresh Node process (this file with --link-child). */
 async function linkInChild(url: string, batches: readonly (readonly [FeedKind, number])[]): Promise<ChildResult> {
   const { spawn } = await import('node:child_process');
@@ -482,7 +488,7 @@ async function linkInChild(url: string, batches: readonly (readonly [FeedKind, n
 
 async function linkChild(url: string, batches: [FeedKind, number][]): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  const settings = matchSettings(loadConfig({ LOG_LEVEL: 'silent' }));
+  const settings = matchSettings(loadConfig({ ...matchEnv(), LOG_LEVEL: 'silent' }));
   const runs: ChildResult['runs'] = [];
   const cpu0 = process.cpuUsage();
   for (const [feed, id] of batches) {

@@ -70,6 +70,8 @@ export interface Config {
   readonly matchBlockCap: number;
   /** Recount name frequencies when the population changed by more than this share (0–1). */
   readonly matchTfRefreshShare: number;
+  /** Records linked at a time within one batch (MATCH_CHUNK_RECORDS): bounds the link job's memory. */
+  readonly matchChunkRecords: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -136,6 +138,7 @@ function matchSettings(env: NodeJS.ProcessEnv) {
     matchMinMarginBits: numberVar(env, 'MATCH_MIN_MARGIN_BITS', 6, 0, 100),
     matchBlockCap: intVar(env, 'MATCH_BLOCK_CAP', 50, 1, 10_000),
     matchTfRefreshShare: numberVar(env, 'MATCH_TF_REFRESH_SHARE', 0.1, 0, 1),
+    matchChunkRecords: intVar(env, 'MATCH_CHUNK_RECORDS', 20_000, 100, 1_000_000),
   };
 }
 

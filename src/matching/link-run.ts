@@ -14,6 +14,7 @@ import type { LinkDecision } from './link-decision.js';
 import { copyLines, linkStaged, type LinkSettings } from './link-staged.js';
 import { loadActiveModel, populationSize } from './model-store.js';
 import { stagePersons, type SourceRecord, type StagedPerson } from './stage-records.js';
+import { dropStageSql } from './sql/blocking-sql.js';
 import { frequencyStateSql, refreshFrequenciesSql } from './sql/frequency-sql.js';
 import {
   batchRecordsSql, copyResultsSql, finishRunSql, insertRunSql, lockLinkingSql, type RunCounts,
@@ -22,6 +23,8 @@ import {
 export interface MatchSettings extends LinkSettings {
   /** Recount name frequencies when the population changed by more than this share since the last count. */
   tfRefreshShare: number;
+  /** Records linked at a time within one batch (MATCH_CHUNK_RECORDS). */
+  chunkRecords: number;
 }
 
 export interface LinkDeps {
@@ -124,6 +127,86 @@ export async function decideStaged(
   return { decisions, pairs: linked.pairs, timings: linked.timings };
 }
 
+/** Adds the milliseconds since t0 to timings[name]. */
+function add(timings: Record<string, number>, name: string, t0: number): void {
+  timings[name] = (timings[name] ?? 0) + Math.round(performance.now() - t0);
+}
+
+/** A batch's current records in order, read a chunk at a time through a cursor of the linking transaction. */
+export async function openBatchReader(client: pg.PoolClient, batchId: number): Promise<{ next(n: number): Promise<SourceRecord[]>; close(): Promise<void> }> {
+  const q = batchRecordsSql(batchId);
+  await client.query({ text: `DECLARE link_records NO SCROLL CURSOR FOR ${q.text}`, values: q.values });
+  let finished = false;
+  return {
+    async next(n) {
+      if (finished) return [];
+      const { rows } = await client.query<RecordRow>(`FETCH ${Math.max(1, Math.floor(n))} FROM link_records`);
+      if (rows.length < n) finished = true;
+      return rows.map(toSourceRecord);
+    },
+    close: async () => void (await client.query('CLOSE link_records')),
+  };
+}
+
+interface ChunkContext {
+  model: Model;
+  settings: MatchSettings;
+  runId: number;
+  actor: string;
+  measureFloor?: boolean;
+}
+
+/** Links, stores and applies one chunk of a batch's records; its staging tables are dropped after. */
+async function linkChunk(
+  client: pg.PoolClient,
+  records: SourceRecord[],
+  { model, settings, runId, actor, measureFloor }: ChunkContext,
+  timings: Record<string, number>,
+): Promise<{ counts: Pick<RunCounts, 'persons' | 'linked' | 'review' | 'new' | 'pairs'>; created: number }> {
+  let t = performance.now();
+  const staged = stagePersons(records);
+  add(timings, 'read', t);
+
+  const { decisions, pairs, timings: linkTimings } = await decideStaged(client, records, staged, model, settings, { measureFloor });
+  for (const [k, v] of Object.entries(linkTimings)) timings[k] = (timings[k] ?? 0) + v;
+
+  // Everything but review is applied in this transaction: plan the effects (and the pids of the
+  // persons to create) first, so that the decisions are stored already marked applied.
+  t = performance.now();
+  const items: ApplyItem[] = [];
+  const itemOf = new Int32Array(staged.length).fill(-1);
+  staged.forEach((s, i) => {
+    const d = decisions[i];
+    if (d.status === 'review') return;
+    const r = records[s.rec];
+    itemOf[i] = items.length;
+    items.push({ agency: r.agency, feed: r.feed, recordId: r.recordId, version: r.version, role: s.role, status: d.status, pid: d.pid, record: r.record });
+  });
+  const plan = await planApply(client, items);
+  add(timings, 'apply', t);
+
+  // The lines of the apply step are built while PostgreSQL takes in the decisions: 'store'
+  // holds both.
+  t = performance.now();
+  const resultLines = function* () {
+    for (let i = 0; i < staged.length; i++) {
+      const s = staged[i];
+      yield resultLine(records[s.rec], s, decisions[i], runId, model.id, itemOf[i] >= 0, itemOf[i] >= 0 ? plan.createdPid[itemOf[i]] : null);
+    }
+  };
+  const stored = copyLines(client, copyResultsSql(), resultLines());
+  stored.catch(() => undefined); // awaited below
+  const lines = await applyLinesOf(plan, actor, { markResults: false });
+  await stored;
+  add(timings, 'store', t);
+
+  t = performance.now();
+  const applied = await carryOut(client, plan, actor, { markResults: false }, lines);
+  await client.query(dropStageSql());
+  add(timings, 'apply', t);
+  return { counts: { persons: staged.length, ...countDecisions(decisions), pairs }, created: applied.created };
+}
+
 export async function linkBatchRun(deps: LinkDeps, batchId: number, o: { actor?: string; measureFloor?: boolean } = {}): Promise<LinkRunResult> {
   const log = deps.log.child({ batchId, stage: 'link' });
   const started = performance.now();
@@ -144,57 +227,33 @@ export async function linkBatchRun(deps: LinkDeps, batchId: number, o: { actor?:
       return { ...empty, runId: null, skipped: 'the batch was linked already' };
     }
     const runId = Number(run.rows[0].id);
-    const setup = Math.round(performance.now() - started);
-    let t = performance.now();
-    const rows = (await client.query<RecordRow>(batchRecordsSql(batchId))).rows;
-    const records = rows.map(toSourceRecord);
-    const staged = stagePersons(records);
-    const timings: Record<string, number> = { setup, read: Math.round(performance.now() - t) };
-
-    const { decisions, pairs, timings: linkTimings } = await decideStaged(client, records, staged, model, deps.settings, o);
-    Object.assign(timings, linkTimings);
-
-    // Everything but review is applied in this transaction: plan the effects (and the pids of the
-    // persons to create) first, so that the decisions are stored already marked applied.
-    t = performance.now();
-    const items: ApplyItem[] = [];
-    const itemOf = new Int32Array(staged.length).fill(-1);
-    staged.forEach((s, i) => {
-      const d = decisions[i];
-      if (d.status === 'review') return;
-      const r = records[s.rec];
-      itemOf[i] = items.length;
-      items.push({ agency: r.agency, feed: r.feed, recordId: r.recordId, version: r.version, role: s.role, status: d.status, pid: d.pid, record: r.record });
-    });
-    const plan = await planApply(client, items);
-    timings.apply = Math.round(performance.now() - t);
-
-    // The lines of the apply step are built while PostgreSQL takes in the decisions: 'store'
-    // holds both.
-    t = performance.now();
-    const resultLines = function* () {
-      for (let i = 0; i < staged.length; i++) {
-        const s = staged[i];
-        yield resultLine(records[s.rec], s, decisions[i], runId, model.id, itemOf[i] >= 0, itemOf[i] >= 0 ? plan.createdPid[itemOf[i]] : null);
+    const timings: Record<string, number> = { setup: Math.round(performance.now() - started) };
+    const counts: RunCounts = { persons: 0, linked: 0, review: 0, new: 0, changed: 0, pairs: 0 };
+    let records = 0, created = 0, chunks = 0;
+    // A batch of hundreds of thousands of records is linked a chunk at a time in the same
+    // transaction: the job's memory stays that of one chunk, and each chunk's persons (created or
+    // updated) are candidates for the next.
+    const reader = await openBatchReader(client, batchId);
+    for (;;) {
+      const t = performance.now();
+      const chunk = await reader.next(deps.settings.chunkRecords);
+      add(timings, 'read', t);
+      if (!chunk.length) break;
+      const r = await linkChunk(client, chunk, { model, settings: deps.settings, runId, actor, measureFloor: o.measureFloor }, timings);
+      records += chunk.length;
+      created += r.created;
+      for (const k of ['persons', 'linked', 'review', 'new', 'pairs'] as const) counts[k] += r.counts[k];
+      if (++chunks > 1 || chunk.length === deps.settings.chunkRecords) {
+        log.info({ runId, records, persons: counts.persons, ms: Math.round(performance.now() - started) }, 'linking batch: records done so far');
       }
-    };
-    const stored = copyLines(client, copyResultsSql(), resultLines());
-    stored.catch(() => undefined); // awaited below
-    const lines = await applyLinesOf(plan, actor, { markResults: false });
-    await stored;
-    timings.store = Math.round(performance.now() - t);
-
-    t = performance.now();
-    const applied = await carryOut(client, plan, actor, { markResults: false }, lines);
-    timings.apply += Math.round(performance.now() - t);
-
-    const counts: RunCounts = { persons: staged.length, ...countDecisions(decisions), changed: 0, pairs };
+    }
+    await reader.close();
     timings.total = Math.round(performance.now() - started);
     await client.query(finishRunSql(runId, counts, timings));
     await client.query('COMMIT');
     done = true;
-    log.info({ runId, records: records.length, ...counts, created: applied.created, ms: timings.total }, 'batch linked');
-    return { batchId, runId, records: records.length, ...counts, created: applied.created, timings };
+    log.info({ runId, records, ...counts, created, ms: timings.total }, 'batch linked');
+    return { batchId, runId, records, ...counts, created, timings };
   } finally {
     if (!done) await client.query('ROLLBACK').catch(() => undefined);
     client.release();

@@ -7,5 +7,6 @@ export function matchSettings(cfg: Config): MatchSettings {
     thresholds: Object.freeze({ link: cfg.matchLinkThreshold, review: cfg.matchReviewThreshold, minMargin: cfg.matchMinMarginBits }),
     blockCap: cfg.matchBlockCap,
     tfRefreshShare: cfg.matchTfRefreshShare,
+    chunkRecords: cfg.matchChunkRecords,
   };
 }

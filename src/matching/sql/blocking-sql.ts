@@ -25,6 +25,9 @@ export function createStageSql(): Sql {
   };
 }
 
+/** The staging tables of one chunk of a batch (createStageSql, createCandidatesSql), before the next. */
+export const dropStageSql = (): Sql => ({ text: 'DROP TABLE IF EXISTS link_stage, link_stage_repairs, link_pairs, link_cands', values: [] });
+
 export const copyStageSql = (): Sql => ({ text: `COPY link_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`, values: [] });
 export const copyRepairsSql = (): Sql => ({ text: 'COPY link_stage_repairs (i, id) FROM STDIN', values: [] });
 // The blocking statements are LATERAL probes driven by link_stage row by row; the planner needs
