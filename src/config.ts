@@ -138,7 +138,7 @@ function matchSettings(env: NodeJS.ProcessEnv) {
     matchMinMarginBits: numberVar(env, 'MATCH_MIN_MARGIN_BITS', 6, 0, 100),
     matchBlockCap: intVar(env, 'MATCH_BLOCK_CAP', 50, 1, 10_000),
     matchTfRefreshShare: numberVar(env, 'MATCH_TF_REFRESH_SHARE', 0.1, 0, 1),
-    matchChunkRecords: intVar(env, 'MATCH_CHUNK_RECORDS', 20_000, 100, 1_000_000),
+    matchChunkRecords: intVar(env, 'MATCH_CHUNK_RECORDS', 200_000, 100, 10_000_000),
   };
 }
 

@@ -1,6 +1,7 @@
-// A batch larger than MATCH_CHUNK_RECORDS is linked a chunk at a time in one transaction: the
-// decisions are those of linking it whole, every record is stored and applied once, and the run
-// counts the whole batch.
+// A batch larger than MATCH_CHUNK_RECORDS is linked a chunk at a time in one transaction, each
+// chunk seeing what the earlier ones created (as consecutive batches do): here the decisions are
+// those of linking it whole, every record is stored and applied once, and the run counts the
+// whole batch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSPITAL, seedAgencies } from '../fixtures/intake/agencies.js';
 import { createTestDb, type TestDb } from './helpers/db.js';
@@ -45,7 +46,7 @@ describe('a batch larger than MATCH_CHUNK_RECORDS', () => {
     await whole?.drop();
   });
 
-  it('is linked a chunk at a time with the decisions of linking it whole, each record stored and applied once', async () => {
+  it('is linked a chunk at a time, here with the decisions of linking it whole, each record stored and applied once', async () => {
     const records = births(mothers());
     const a = await ingestJson(chunked.pool, HOSPITAL, 'birth', records);
     const b = await ingestJson(whole.pool, HOSPITAL, 'birth', records);
