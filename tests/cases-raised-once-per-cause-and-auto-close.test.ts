@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeCaseForCause, raiseCase } from '../src/cases/raise-case.js';
+import { closeCaseForCause, raiseCase, raiseCases } from '../src/cases/raise-case.js';
+import { verifyAuditChain } from '../src/cli/audit-command.js';
 import { createTestDb, type TestDb } from './helpers/db.js';
 import { T1, newbornCase } from './cases-support.js';
 
@@ -42,6 +43,31 @@ describe('a case is raised once per cause', () => {
     const b = await raiseCase(db.pool, newbornCase({ dedupKey: 'person:P1', rule: 'new_resident', payload: {} }));
     expect(b.created).toBe(true);
     expect(b.id).not.toBe(a.id);
+  });
+
+  it('raises many causes at once as it raises one: once per cause, with history, notice and audit entry each', async () => {
+    await db.pool.query("INSERT INTO notification_subscriptions (unit, channel, target) VALUES ($1, 'webhook', 'http://127.0.0.1:9/bulk')", [T1]);
+    const earlier = newbornCase();
+    const before = await raiseCase(db.pool, earlier);
+    const fresh = [newbornCase(), newbornCase(), newbornCase()];
+    // A cause raised before, and a cause given twice in the list: each once.
+    const results = await raiseCases(db.pool, [fresh[0], earlier, fresh[1], fresh[0], fresh[2]]);
+    expect(results.map((r) => r.created)).toEqual([true, false, true, false, true]);
+    expect(results[1]).toEqual({ id: before.id, created: false, status: 'open' });
+    expect(results[3].id).toBe(results[0].id);
+    const ids = [results[0].id, results[2].id, results[4].id];
+    expect(new Set(ids).size).toBe(3);
+    for (const input of fresh) expect(await count(input.dedupKey)).toBe(1);
+    const perCase = async (sql: string) =>
+      (await db.pool.query<{ id: string; n: number }>(sql, [ids.map(String)])).rows.map((r) => `${r.id}:${r.n}`).sort();
+    const once = ids.map((id) => `${id}:1`).sort();
+    expect(await perCase("SELECT case_id::text AS id, count(*)::int AS n FROM case_history WHERE case_id::text = ANY($1) AND action = 'raise' GROUP BY 1")).toEqual(once);
+    expect(await perCase("SELECT object_id AS id, count(*)::int AS n FROM audit_log WHERE object_type = 'case' AND object_id = ANY($1) GROUP BY 1")).toEqual(once);
+    expect(await perCase("SELECT case_id::text AS id, count(*)::int AS n FROM notification_outbox WHERE case_id::text = ANY($1) AND event = 'case.raised' GROUP BY 1")).toEqual(once);
+    const row = (await db.pool.query('SELECT subjects, payload, source, township, status FROM cases WHERE id = $1', [ids[2]])).rows[0];
+    expect(row).toEqual({ subjects: fresh[2].subjects, payload: fresh[2].payload, source: fresh[2].source, township: T1, status: 'open' });
+    expect(await verifyAuditChain(db.pool)).toMatchObject({ firstBreak: null });
+    expect(await raiseCases(db.pool, [])).toEqual([]);
   });
 
   it('joins the caller\'s transaction when given a client: a rollback leaves no case behind', async () => {

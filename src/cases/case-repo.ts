@@ -215,24 +215,46 @@ export interface NewCase {
   now: Date;
 }
 
-/** Inserts unless the cause already has a case (cases_dedup); returns no row then. */
-export function insertCaseSql(c: NewCase) {
+/**
+ * Many cases in one statement (raiseCases); returns the (rule, dedup_key) of those inserted — a
+ * cause that already has a live case (cases_dedup), or comes twice in the list, is skipped.
+ */
+export function insertCasesSql(cs: readonly NewCase[]) {
   return {
     text: `INSERT INTO cases (rule, dedup_key, subjects, township, county, deadline, payload, explanation, source, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+           SELECT x.rule, x.dedup_key, ARRAY(SELECT jsonb_array_elements_text(x.subjects)), x.township, x.county, x.deadline,
+                  x.payload, x.explanation, x.source, x.now, x.now
+           FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::jsonb[], $9::jsonb[],
+                       $10::timestamptz[]) WITH ORDINALITY
+                AS x (rule, dedup_key, subjects, township, county, deadline, payload, explanation, source, now, k)
+           ORDER BY x.k
            ON CONFLICT (rule, dedup_key) WHERE closure IS DISTINCT FROM 'cause_gone' DO NOTHING
-           RETURNING id, status`,
+           RETURNING id, status, rule, dedup_key`,
     values: [
-      c.rule, c.dedupKey, c.subjects, c.township, c.county, c.deadline, JSON.stringify(c.payload),
-      c.explanation === undefined ? null : JSON.stringify(c.explanation), JSON.stringify(c.source), c.now,
+      cs.map((c) => c.rule), cs.map((c) => c.dedupKey), cs.map((c) => JSON.stringify(c.subjects)), cs.map((c) => c.township),
+      cs.map((c) => c.county), cs.map((c) => c.deadline), cs.map((c) => JSON.stringify(c.payload)),
+      cs.map((c) => (c.explanation === undefined ? null : JSON.stringify(c.explanation))), cs.map((c) => JSON.stringify(c.source)),
+      cs.map((c) => c.now),
     ],
   };
 }
 
-export function caseForCauseSql(rule: string, dedupKey: string) {
+/** The live case of each (rule, dedup_key) given. */
+export function casesForCausesSql(rules: readonly string[], dedupKeys: readonly string[]) {
   return {
-    text: `SELECT id, status FROM cases WHERE rule = $1 AND dedup_key = $2 AND closure IS DISTINCT FROM 'cause_gone'`,
-    values: [rule, dedupKey],
+    text: `SELECT c.id, c.status, c.rule, c.dedup_key FROM unnest($1::text[], $2::text[]) AS x (rule, dedup_key)
+           JOIN cases c ON c.rule = x.rule AND c.dedup_key = x.dedup_key AND c.closure IS DISTINCT FROM 'cause_gone'`,
+    values: [rules, dedupKeys],
+  };
+}
+
+/** One history entry for each case given (the same actor, action and moment). */
+export function insertHistoriesSql(caseIds: readonly number[], a: CaseActor, action: string, details: readonly unknown[], at: Date) {
+  return {
+    text: `INSERT INTO case_history (case_id, at, actor, role, unit, action, comment, detail)
+           SELECT x.id, $2, $3, $4, $5, $6, NULL, x.detail FROM unnest($1::bigint[], $7::jsonb[]) WITH ORDINALITY AS x (id, detail, k)
+           ORDER BY x.k`,
+    values: [caseIds, at, a.sub, a.role, a.unit, action, details.map((d) => (d === undefined ? null : JSON.stringify(d)))],
   };
 }
 
