@@ -48,11 +48,13 @@ export const newbornUnregistered: BatchRule = {
     // case whose child now has a household registration or is no longer active.
     if (scope.batchId !== null) {
       return {
-        text: `WITH ${EVENTS_CTE}
-          SELECT DISTINCT c.dedup_key, 'household birth registration received (' || e.agency || ' ' || e.record_id || ')' AS reason
-          FROM ev e JOIN cases c ON c.rule = 'newborn_unregistered' AND c.subjects[1] = e.pid
-            AND c.status IN ${UNHANDLED}
-          WHERE e.feed = 'household' AND e.status = 'linked'`,
+        // The batch's events first, then their cases: joined the other way round on a stale
+        // estimate of the cases, the batch's results were scanned once per case (seconds).
+        text: `WITH ${EVENTS_CTE},
+          registered AS MATERIALIZED (SELECT e.pid, e.agency, e.record_id FROM ev e WHERE e.feed = 'household' AND e.status = 'linked')
+          SELECT DISTINCT c.dedup_key, 'household birth registration received (' || r.agency || ' ' || r.record_id || ')' AS reason
+          FROM registered r JOIN cases c ON c.rule = 'newborn_unregistered' AND c.subjects[1] = r.pid
+            AND c.status IN ${UNHANDLED}`,
         values: [scope.batchId],
       };
     }

@@ -31,11 +31,13 @@ export const premaritalCheckOffer: BatchRule = {
   },
   closes(scope: RuleScope): Sql {
     return {
-      text: `WITH ${EVENTS_CTE}
-        SELECT DISTINCT c.dedup_key, 'the registration was corrected to "' || (e.record ->> 'kind') || '"' AS reason
-        FROM ev e JOIN cases c ON c.rule = 'premarital_check_offer' AND c.dedup_key = 'marriage:' || e.agency || ':' || e.record_id
-          AND c.status IN ${UNHANDLED}
-        WHERE e.feed = 'marriage' AND e.record ->> 'kind' <> 'marriage'`,
+      // The batch's corrected registrations first, then their cases (see newborn-unregistered.ts).
+      text: `WITH ${EVENTS_CTE},
+        corrected AS MATERIALIZED (SELECT 'marriage:' || e.agency || ':' || e.record_id AS dedup_key, e.record ->> 'kind' AS kind
+                                   FROM ev e WHERE e.feed = 'marriage' AND e.record ->> 'kind' <> 'marriage')
+        SELECT DISTINCT c.dedup_key, 'the registration was corrected to "' || k.kind || '"' AS reason
+        FROM corrected k JOIN cases c ON c.rule = 'premarital_check_offer' AND c.dedup_key = k.dedup_key
+          AND c.closure IS DISTINCT FROM 'cause_gone' AND c.status IN ${UNHANDLED}`,
       values: [scope.batchId],
     };
   },

@@ -38,10 +38,13 @@ export const suspectIdentifier: BatchRule = {
   },
   closes(scope: RuleScope): Sql {
     return {
-      text: `WITH ${EVENTS_CTE}
-        SELECT c.dedup_key, 'corrected record version ' || e.version || ' has a valid ID number' AS reason
-        FROM ev e JOIN cases c ON c.rule = 'suspect_identifier' AND c.dedup_key = ${CHECK_KEY} AND c.status IN ${UNHANDLED}
-        WHERE e.version > 1 AND NOT coalesce((e.who ->> 'idSuspect')::boolean, false)`,
+      // The batch's corrected versions first, then their cases (see newborn-unregistered.ts).
+      text: `WITH ${EVENTS_CTE},
+        fixed AS MATERIALIZED (SELECT ${CHECK_KEY} AS dedup_key, e.version FROM ev e
+                               WHERE e.version > 1 AND NOT coalesce((e.who ->> 'idSuspect')::boolean, false))
+        SELECT c.dedup_key, 'corrected record version ' || f.version || ' has a valid ID number' AS reason
+        FROM fixed f JOIN cases c ON c.rule = 'suspect_identifier' AND c.dedup_key = f.dedup_key
+          AND c.closure IS DISTINCT FROM 'cause_gone' AND c.status IN ${UNHANDLED}`,
       values: [scope.batchId],
     };
   },
