@@ -21,13 +21,10 @@ export async function audit(db: pg.Pool | pg.PoolClient, who: Pick<Principal, 's
   await db.query(auditSql(who, e));
 }
 
-/** Several entries of one actor, appended to the chain in order by one statement (ypq_audit per row). */
+/** Several entries of one actor, appended to the chain in the order given (ypq_audit_many, 013_audit_append.sql). */
 export function auditManySql(who: Pick<Principal, 'sub' | 'role' | 'unit'>, es: readonly AuditEntry[]) {
   return {
-    text: `SELECT ypq_audit($1, $2, $3, x.action, x.object_type, x.object_id, x.purpose, x.detail) AS id
-           FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) WITH ORDINALITY
-                AS x (action, object_type, object_id, purpose, detail, k)
-           ORDER BY x.k`,
+    text: 'SELECT ypq_audit_many($1, $2, $3, $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) AS id',
     values: [
       who.sub, who.role, who.unit, es.map((e) => e.action), es.map((e) => e.objectType), es.map((e) => e.objectId), es.map((e) => e.purpose),
       es.map((e) => (e.detail ? JSON.stringify(e.detail) : null)),
