@@ -275,10 +275,12 @@ export function setStatusSql(id: number, s: StatusChange, now: Date) {
 }
 
 /** The not-yet-handled case of a cause, closed because the cause is gone. */
+// The closure condition lets the cause's live case be found by cases_dedup (an unhandled case has
+// no closure), instead of a scan of every case.
 export function closeForCauseSql(rule: string, dedupKey: string, reason: string, now: Date) {
   return {
     text: `UPDATE cases SET status = 'closed', closure = 'cause_gone', close_reason = $3, closed_at = $4, updated_at = $4
-           WHERE rule = $1 AND dedup_key = $2 AND status = ANY($5::text[])
+           WHERE rule = $1 AND dedup_key = $2 AND closure IS DISTINCT FROM 'cause_gone' AND status = ANY($5::text[])
            RETURNING id`,
     values: [rule, dedupKey, reason, now, AUTO_CLOSABLE],
   };
