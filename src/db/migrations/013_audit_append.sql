@@ -4,24 +4,7 @@
 -- session: planned while audit_log was small (a fresh gateway, a test), it was a scan of the whole
 -- table, kept while the table grew to tens of thousands of entries — 4–7 ms an append. The last
 -- entry is now looked up by a statement planned on each call (the planner sees the table's
--- current size and takes the primary key backwards).
-CREATE OR REPLACE FUNCTION ypq_audit(p_actor text, p_role text, p_unit text, p_action text, p_object_type text,
-                                     p_object_id text, p_purpose text, p_detail jsonb)
-RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-  v_prev text;
-  v_at timestamptz := clock_timestamp();
-  v_id bigint;
-BEGIN
-  PERFORM pg_advisory_xact_lock(7970710);
-  EXECUTE 'SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1' INTO v_prev;
-  v_prev := coalesce(v_prev, repeat('0', 64));
-  INSERT INTO audit_log (at, actor, role, unit, action, object_type, object_id, purpose, detail, prev_hash, hash)
-  VALUES (v_at, p_actor, p_role, p_unit, p_action, p_object_type, p_object_id, p_purpose, p_detail, v_prev,
-          ypq_audit_hash(v_prev, v_at, p_actor, p_role, p_unit, p_action, p_object_type, p_object_id, p_purpose, p_detail))
-  RETURNING id INTO v_id;
-  RETURN v_id;
-END $$;
+-- current size and takes the primary key backwards), in one function for one entry or many.
 
 -- Many entries of one actor in order (a rule's cases of a batch): the last entry is read once and
 -- each new entry chains to the one before it. Returns the new ids in the order given.
@@ -50,3 +33,10 @@ BEGIN
     RETURN NEXT v_id;
   END LOOP;
 END $$;
+
+-- One entry: the same append.
+CREATE OR REPLACE FUNCTION ypq_audit(p_actor text, p_role text, p_unit text, p_action text, p_object_type text,
+                                     p_object_id text, p_purpose text, p_detail jsonb)
+RETURNS bigint LANGUAGE sql AS $$
+  SELECT ypq_audit_many(p_actor, p_role, p_unit, ARRAY[p_action], ARRAY[p_object_type], ARRAY[p_object_id], ARRAY[p_purpose], ARRAY[p_detail])
+$$;
