@@ -88,6 +88,36 @@ describe('HTTP push of a feed batch', () => {
     expect((await t.app.inject({ url: '/v1/batches/999999', headers: auth(housing) })).statusCode).toBe(404);
   });
 
+  it('lists the batches a caller may see, newest first, filtered and paged', async () => {
+    const hospital = await t.token({ role: 'agency', unit: HOSPITAL, feeds: ['birth'] });
+    const list = async (token: string, query = '') => {
+      const res = await t.app.inject({ url: `/v1/batches${query}`, headers: auth(token) });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { batches: { id: number; agency: string; feed: string; links: { rejects: string } }[]; nextBefore: number | null };
+    };
+    const mine = await list(housing);
+    expect(mine.batches.length).toBeGreaterThanOrEqual(4);
+    expect(mine.batches.every((b) => b.agency === HOUSING_AGENCY && b.feed === 'housing')).toBe(true);
+    const ids = mine.batches.map((b) => b.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(mine.batches[0].links.rejects).toBe(`/v1/batches/${ids[0]}/rejects`);
+    // Pages of two, then the next from where the first ended.
+    const p1 = await list(housing, '?limit=2');
+    expect(p1.batches.map((b) => b.id)).toEqual(ids.slice(0, 2));
+    expect(p1.nextBefore).toBe(ids[1]);
+    expect((await list(housing, `?limit=2&before=${p1.nextBefore}`)).batches.map((b) => b.id)).toEqual(ids.slice(2, 4));
+    expect((await list(housing, `?before=${ids[ids.length - 1]}`)).batches).toEqual([]);
+    // Another agency sees none of them; county staff over the agency and admins do; a township not over it does not.
+    expect((await list(hospital)).batches.some((b) => b.agency === HOUSING_AGENCY)).toBe(false);
+    expect((await list(await t.token({ role: 'county', unit: '430102' }), '?feed=housing')).batches.map((b) => b.id)).toEqual(ids);
+    expect((await list(await t.token({ role: 'county', unit: '430103' }))).batches).toEqual([]);
+    expect((await list(await t.token({ role: 'township', unit: '430102001' }), `?agency=${HOUSING_AGENCY}`)).batches).toEqual([]);
+    expect((await list(await t.token({ role: 'admin', unit: '43' }), `?agency=${HOUSING_AGENCY}&feed=birth`)).batches).toEqual([]);
+    const bad = await t.app.inject({ url: '/v1/batches?feed=unknown&limit=0', headers: auth(housing) });
+    expect(bad.statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/v1/batches' })).statusCode).toBe(401);
+  });
+
   it('answers 422 with the batch id for a file that cannot be read, and records the failed batch', async () => {
     const res = await t.app.inject({
       method: 'POST', url: '/v1/feeds/housing', headers: { ...auth(housing), 'content-type': 'text/csv' }, payload: 'foo,bar,baz\n1,2,3\n',
@@ -149,6 +179,7 @@ describe('HTTP push of a feed batch', () => {
     const doc = (await t.app.inject({ url: '/docs/json', headers: auth(await t.token({ role: 'admin', unit: '00' })) })).json();
     expect(doc.paths['/v1/feeds/{feed}'].post.requestBody.content['text/csv']).toBeDefined();
     expect(doc.paths['/v1/batches/{id}'].get).toBeDefined();
+    expect(doc.paths['/v1/batches'].get).toBeDefined();
     expect(doc.paths['/v1/batches/{id}/rejects'].get).toBeDefined();
     const schemas = Object.values(doc.components.schemas as Record<string, { $id?: string; title?: string }>);
     expect(schemas.map((s) => s.title)).toEqual(expect.arrayContaining(['Batch', 'BatchCounts', 'BatchReject', 'BatchFailure', 'BatchRejects']));

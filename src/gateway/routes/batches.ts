@@ -1,4 +1,5 @@
-// A batch's status and counts, and its rejected records (JSON, or CSV for a spreadsheet).
+// The batches a caller may see, a batch's status and counts, and its rejected records (JSON, or
+// CSV for a spreadsheet).
 // Who sees a batch: the agency that sent it; township and county staff for the agencies located
 // in their division; admins all. Anyone else gets 404, as for a batch that does not exist, so
 // batch ids cannot be probed.
@@ -7,8 +8,20 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { coversDivision, type Principal } from '../../auth/principal.js';
 import { appError } from '../../errors.js';
+import { FEED_KINDS } from '../../auth/principal.js';
+import { listBatches } from '../../intake/batch-list.js';
 import { batchByIdSql, rejectsSql, toBatch, toReject, type BatchRow, type RejectRow } from '../../intake/batch-repo.js';
 import { ErrorRef, authErrors, shareSchema } from '../schemas.js';
+
+export const BatchListSchema = shareSchema(
+  Type.Object(
+    {
+      batches: Type.Array(Type.Ref('Batch')),
+      nextBefore: Type.Union([Type.Integer(), Type.Null()], { description: 'pass as ?before= for the next page; null on the last page' }),
+    },
+    { $id: 'BatchList' },
+  ),
+);
 
 export const BatchRejectsSchema = shareSchema(
   Type.Object(
@@ -44,6 +57,33 @@ export async function batchRoutes(app: FastifyInstance): Promise<void> {
   }
 
   const params = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+  app.get<{ Querystring: { agency?: string; feed?: string; before?: number; limit?: number } }>(
+    '/v1/batches',
+    {
+      schema: {
+        summary: 'The batches the caller may see, newest first',
+        description:
+          'An agency sees its own (an SFTP drop names its batch here), township and county staff those of the agencies in their ' +
+          'division, admins all. Filter by `agency` and `feed`; page with `before` (a batch id) and `limit`.',
+        tags: ['intake'],
+        querystring: Type.Object({
+          agency: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          feed: Type.Optional(Type.String({ enum: [...FEED_KINDS] })),
+          before: Type.Optional(Type.Integer({ minimum: 1, description: 'only batches with a smaller id' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        }),
+        response: { 200: Type.Ref('BatchList'), ...authErrors },
+      },
+    },
+    async (req) => {
+      const limit = req.query.limit ?? 50;
+      // One extra batch tells whether there is a next page.
+      const rows = await listBatches(pool, req.principal, { agency: req.query.agency, feed: req.query.feed, before: req.query.before, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      return { batches: page, nextBefore: rows.length > limit ? page[page.length - 1].id : null };
+    },
+  );
 
   app.get<{ Params: { id: number } }>(
     '/v1/batches/:id',

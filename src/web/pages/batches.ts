@@ -2,7 +2,7 @@
 // and the upload form through which an agency sends a file (POST /v1/feeds/{feed}).
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-client.js';
-import { listBatches } from '../batch-list.js';
+import { listBatches } from '../../intake/batch-list.js';
 import { badge, csrfField, empty, notice } from '../components.js';
 import { pageGet, pagePost, q1, type Ctx } from '../context.js';
 import { agencies } from '../directory.js';

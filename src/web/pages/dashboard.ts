@@ -2,7 +2,7 @@
 // the agencies late with their data this month.
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-client.js';
-import { intakeSince } from '../batch-list.js';
+import { intakeSince } from '../../intake/batch-list.js';
 import { empty, notice } from '../components.js';
 import { pageGet, type Ctx } from '../context.js';
 import { dateTime, monthKey, month as fmtMonth, pct, startOfToday } from '../format.js';
