@@ -23,17 +23,19 @@ describe('yipanqi audit verify', () => {
   });
   afterAll(() => t.close());
 
-  const cli = () =>
-    run('node', ['bin/yipanqi.mjs', 'audit', 'verify'], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' } })
+  const cli = (...args: string[]) =>
+    run('node', ['bin/yipanqi.mjs', 'audit', 'verify', ...args], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' } })
       .then((r) => ({ code: 0, ...r }))
       .catch((e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
 
   it('finds an intact chain intact', async () => {
     expect(entries).toHaveLength(5);
-    expect(await verifyAuditChain(t.db.pool)).toEqual({ entries: 5, firstBreak: null });
+    const head = (await t.db.pool.query('SELECT hash FROM audit_log WHERE id = $1', [entries[4]])).rows[0].hash;
+    expect(await verifyAuditChain(t.db.pool)).toEqual({ entries: 5, firstBreak: null, head: { id: entries[4], hash: head } });
     const r = await cli();
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('audit chain intact: 5 entries');
+    expect(r.stdout).toContain(`head: ${entries[4]}:${head}`);
   });
 
   it('names an entry changed behind its back, and exits non-zero', async () => {
@@ -46,6 +48,29 @@ describe('yipanqi audit verify', () => {
     expect(r.stderr).toContain(`entry ${target} was changed after it was written`);
     await t.db.pool.query('UPDATE audit_log SET purpose = $2 WHERE id = $1', [target, before]);
     expect((await verifyAuditChain(t.db.pool)).firstBreak).toBeNull();
+  });
+
+  it('tells, given a head printed earlier, that the newest entries were cut off — which the chain alone cannot show', async () => {
+    await t.db.pool.query("SELECT ypq_audit('t', 'admin', '43', 'read', 'case', '1', 'test', NULL)");
+    const printed = /head: (\d+:[0-9a-f]{64})/.exec((await cli()).stdout)![1];
+    expect(Number(printed.split(':')[0])).toBeGreaterThan(entries[4]);
+    const ok = await cli('--head', printed);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('the recorded head');
+    // An older head stays valid as the chain grows; the same entry with another hash does not.
+    const older = (await t.db.pool.query('SELECT hash FROM audit_log WHERE id = $1', [entries[4]])).rows[0].hash;
+    expect((await cli('--head', `${entries[4]}:${older}`)).code).toBe(0);
+    const rewritten = await cli('--head', `${entries[4]}:${(await verifyAuditChain(t.db.pool)).head!.hash}`);
+    expect(rewritten.code).toBe(1);
+    expect(rewritten.stderr).toContain('now has another hash');
+    await t.db.pool.query('DELETE FROM audit_log WHERE id = $1', [Number(printed.split(':')[0])]);
+    expect((await verifyAuditChain(t.db.pool)).firstBreak).toBeNull(); // the log alone looks intact
+    const cut = await cli('--head', printed);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain(`entry ${printed.split(':')[0]}, the head recorded earlier, is gone`);
+    const bad = await cli('--head', 'yesterday');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--head must be ENTRY:HASH');
   });
 
   it('finds where entries were deleted, the first one included', async () => {
