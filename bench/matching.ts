@@ -307,7 +307,11 @@ async function runScale(persons: number): Promise<string> {
     settings: {
       ...(statements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
       // --pg-settings name=value,name=value: server settings to try (e.g. shared_buffers=2GB).
-      ...Object.fromEntries((args.get('pg-settings') ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2))),
+      ...Object.fromEntries((args.get('pg-settings') ?? '').split(',').filter(Boolean).map((kv) => {
+        const at = kv.indexOf('=');
+        if (at < 1) throw new Error(`--pg-settings takes name=value pairs separated by commas, got "${kv}"`);
+        return [kv.slice(0, at), kv.slice(at + 1)];
+      })),
     },
   });
   const pool = new pg.Pool({ connectionString: server.url, max: 6 });

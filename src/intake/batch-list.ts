@@ -1,7 +1,8 @@
 // The batches a caller may see, newest first (GET /v1/batches and the web page), and the day's
 // intake per agency, under the visibility rule of GET /v1/batches/{id} (the sending agency;
-// township and county staff for agencies located in their division; admins all). Batches hold counts and file names, no personal data; the rejects, which may
-// quote a record, are read through the API only.
+// township and county staff for agencies located in their division; admins all). Batches hold
+// counts and file names, no personal data; the rejects, which may quote a record, are read
+// through the API only.
 import type pg from 'pg';
 import type { Principal } from '../auth/principal.js';
 import { toBatch, type Batch, type BatchRow } from './batch-repo.js';

@@ -133,7 +133,7 @@ function add(timings: Record<string, number>, name: string, t0: number): void {
 }
 
 /** A batch's current records in order, read a chunk at a time through a cursor of the linking transaction. */
-export async function openBatchReader(client: pg.PoolClient, batchId: number): Promise<{ next(n: number): Promise<SourceRecord[]>; close(): Promise<void> }> {
+async function openBatchReader(client: pg.PoolClient, batchId: number): Promise<{ next(n: number): Promise<SourceRecord[]>; close(): Promise<void> }> {
   const q = batchRecordsSql(batchId);
   await client.query({ text: `DECLARE link_records NO SCROLL CURSOR FOR ${q.text}`, values: q.values });
   let finished = false;
