@@ -313,4 +313,62 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(r.get('F4-2/subject')).toMatchObject({ pid: null });
     expect(r.get('F4-2/subject')!.status).not.toBe('linked');
   });
+
+  it('housing: a resident named without ID or phone is the same-named relative of one linked at the same property', async () => {
+    const V = '430102007001';
+    await insertPersons(db.pool, [
+      { pid: 'P150', idNumber: idNumber(A, '1960-01-10', 13), name: '周建国', sex: 1, birthDate: '1960-01-10', hukou: V, marital: '20' },
+      { pid: 'P151', idNumber: idNumber(A, '1962-02-20', 24), name: '吴秀兰', sex: 2, birthDate: '1962-02-20', hukou: V, marital: '20' },
+      { pid: 'P152', idNumber: idNumber(A, '1988-03-30', 33), name: '周伟', sex: 1, birthDate: '1988-03-30', hukou: V },
+      { pid: 'P153', idNumber: idNumber(A, '1989-04-04', 53), name: '周伟', sex: 1, birthDate: '1989-04-04', hukou: V },
+      { pid: 'P155', name: '钱桂英', sex: 2, birthDate: '1938-05-05', hukou: V, marital: '30' },
+      { pid: 'P156', name: '钱桂英', sex: 2, birthDate: '1941-06-06', hukou: V, marital: '20' },
+    ]);
+    await relate(db.pool, 'P150', 'spouse', 'P151');
+    await relate(db.pool, 'P151', 'spouse', 'P150');
+    await relate(db.pool, 'P152', 'mother', 'P151');
+    await relate(db.pool, 'P152', 'father', 'P150');
+    await relate(db.pool, 'P150', 'mother', 'P155');
+    const batch = await ingestJson(db.pool, HOUSING_AGENCY, 'housing', [
+      // The wife by her ID number; her son (one step) and her husband's mother (two steps) by name only.
+      { record_id: 'F20-1', property_id: 'F-20', division: V, name: '吴秀兰', id_number: idNumber(A, '1962-02-20', 24), occupancy: '业主' },
+      { record_id: 'F20-2', property_id: 'F-20', division: V, name: '周伟', occupancy: '业主' },
+      { record_id: 'F20-3', property_id: 'F-20', division: V, name: '錢桂英', occupancy: '借住' },
+      // The same names at a property where no one is linked: the namesakes stay in doubt.
+      { record_id: 'F21-1', property_id: 'F-21', division: V, name: '周伟', occupancy: '租户' },
+      { record_id: 'F21-2', property_id: 'F-21', division: V, name: '钱桂英', occupancy: '租户' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('F20-1/subject')).toMatchObject({ status: 'linked', pid: 'P151' });
+    expect(r.get('F20-2/subject')).toMatchObject({ status: 'linked', pid: 'P152', rule: 'relative-at-same-property' });
+    expect(r.get('F20-3/subject')).toMatchObject({ status: 'linked', pid: 'P155', rule: 'relative-at-same-property' });
+    expect(r.get('F20-2/subject')!.explanation.candidates.map((c) => c.pid)).toEqual(['P152']);
+    for (const k of ['F21-1/subject', 'F21-2/subject']) expect(r.get(k)!.status, k).not.toBe('linked');
+  });
+
+  it('housing: two same-named relatives of the linked resident, or a relative whose ID number differs, settle nothing', async () => {
+    const V = '430102007002';
+    await insertPersons(db.pool, [
+      { pid: 'P160', idNumber: idNumber(A, '1955-01-01', 15), name: '孙国强', sex: 1, birthDate: '1955-01-01', hukou: V },
+      { pid: 'P161', name: '孙丽', sex: 2, birthDate: '1980-01-01', hukou: V },
+      { pid: 'P162', name: '孙丽', sex: 2, birthDate: '1983-01-01', hukou: V },
+      { pid: 'P163', idNumber: idNumber(A, '1985-05-05', 35), name: '孙强', sex: 1, birthDate: '1985-05-05', hukou: V },
+      { pid: 'P164', idNumber: idNumber(A, '1986-06-06', 55), name: '孙强', sex: 1, birthDate: '1986-06-06', hukou: V },
+    ]);
+    for (const child of ['P161', 'P162', 'P163']) await relate(db.pool, child, 'father', 'P160');
+    const batch = await ingestJson(db.pool, HOUSING_AGENCY, 'housing', [
+      { record_id: 'F30-1', property_id: 'F-30', division: V, name: '孙国强', id_number: idNumber(A, '1955-01-01', 15), occupancy: '业主' },
+      { record_id: 'F30-2', property_id: 'F-30', division: V, name: '孙丽', occupancy: '借住' },
+      // His son's namesake from another family, by a valid ID number of his own: not the son.
+      { record_id: 'F30-3', property_id: 'F-30', division: V, name: '孙强', id_number: idNumber(A, '1987-07-07', 75), occupancy: '租户' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('F30-1/subject')).toMatchObject({ status: 'linked', pid: 'P160' });
+    for (const k of ['F30-2/subject', 'F30-3/subject']) {
+      expect(r.get(k)!.status, k).not.toBe('linked');
+      expect(r.get(k)!.rule, k).not.toBe('relative-at-same-property');
+    }
+  });
 });

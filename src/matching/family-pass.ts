@@ -21,7 +21,7 @@ import { compareDates, DATE_DIFFERS } from './date-compare.js';
 import type { HouseholdRecord, MarriageRecord } from '../adapters/index.js';
 import { compareDivisions, DIVISION_VILLAGE } from './division-compare.js';
 import { preparePerson, type PersonMatchRow } from './record.js';
-import { decideFromEarlierReports } from './same-property.js';
+import { decideFromProperty } from './same-property.js';
 import type { SourceRecord, StagedPerson } from './stage-records.js';
 import type { Sql } from './sql/sql.js';
 
@@ -418,5 +418,5 @@ const FAMILY_RULES: ReadonlySet<string> = new Set(['newborn-registration', 'chil
 
 /** Every decision within the family, from earlier reports and against the event, in order. */
 export async function decideWithinFamilies(ctx: FamilyPassContext): Promise<void> {
-  for (const pass of [decideSpouses, decideChildren, decideNewbornRegistrations, decideFromEarlierReports, checkEvents]) await pass(ctx);
+  for (const pass of [decideSpouses, decideChildren, decideNewbornRegistrations, decideFromProperty, checkEvents]) await pass(ctx);
 }

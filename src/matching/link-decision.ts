@@ -24,6 +24,8 @@ export type LinkRule =
   | 'child-of-another-family'
   /** A housing record: the person an earlier report of the same property, with the same name, was linked to. */
   | 'same-property-earlier-report'
+  /** A housing record: the one same-named relative (by the register) of a person linked at the same property. */
+  | 'relative-at-same-property'
   /** A clerk decided (review). */
   | 'clerk'
   /** A relink changed a decision whose event had already changed the population database. */

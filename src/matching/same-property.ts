@@ -3,12 +3,18 @@
 // of the same property named — linked by an ID number, a phone or a clerk — is the person a later
 // report of that property names, when the names agree: a month's doubt is settled by the months
 // before it, and a clerk decides a resident once, not every month.
+//
+// A report also lists the family living at a property together, and a resident named without an
+// ID number, phone or birth date is, among the register's same-named persons, the one who is a
+// relative of a resident linked there: a 王伟 of the village may be one of three, but only one
+// is the linked 李娜's husband.
 import type { FamilyPassContext } from './family-pass.js';
 import { verifiedIdsDiffer } from './id-compare.js';
 import { linkRecord } from './link-batch.js';
 import { withRule, type LinkDecision } from './link-decision.js';
 import { compareNames, NAME_EXACT, NAME_PINYIN } from './name-similarity.js';
-import { preparePerson, type PersonMatchRow } from './record.js';
+import { compareDates, DATE_DIFFERS } from './date-compare.js';
+import { preparePerson, type PersonMatchRow, type PreparedRecord } from './record.js';
 import type { HousingRecord } from '../adapters/index.js';
 import type { SourceRecord, StagedPerson } from './stage-records.js';
 import type { Sql } from './sql/sql.js';
@@ -32,37 +38,116 @@ export function earlierOccupantsSql(i: number[], agencies: string[], properties:
 }
 
 /**
- * Links the undecided (review, new) subjects of housing records to the one person an earlier
- * record of the same property was linked to whose name agrees (the same, or the same but for
- * the written form or a homophone), and whose verified ID number does not differ
- * (`same-property-earlier-report`). Two such persons (two 王伟 at one address): left as decided.
+ * Settles the undecided (review, new) subjects of housing records from their property: the
+ * person an earlier report of it named (decideFromEarlierReports), then a relative of someone
+ * linked there (decideFromRelatives). Links are never overruled.
  */
-export async function decideFromEarlierReports({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
-  const is: number[] = [], agencies: string[] = [], properties: string[] = [], recordIds: string[] = [];
-  staged.forEach((s, i) => {
-    const source = records[s.rec];
-    if (source.feed !== 'housing' || decisions[i].status === 'linked' || !s.prepared.name) return;
-    const property = (source.record as HousingRecord).propertyId;
-    if (!property) return;
-    is.push(i);
-    agencies.push(source.agency);
-    properties.push(property);
-    recordIds.push(source.recordId);
-  });
+export async function decideFromProperty(ctx: FamilyPassContext): Promise<void> {
+  const { client, records, staged, decisions } = ctx;
+  const undecided = (i: number) => {
+    const source = records[staged[i].rec];
+    return source.feed === 'housing' && decisions[i].status !== 'linked' && !!staged[i].prepared.name && !!(source.record as HousingRecord).propertyId;
+  };
+  const is = staged.map((_, i) => i).filter(undecided);
   if (!is.length) return;
-  const found = new Map<number, (PersonMatchRow & { pid: string })[]>();
-  const { rows } = await client.query<PersonMatchRow & { i: number; pid: string }>(earlierOccupantsSql(is, agencies, properties, recordIds));
-  for (const r of rows) found.set(r.i, [...(found.get(r.i) ?? []), r]);
-  for (const [i, occupants] of found) {
+  const sources = is.map((i) => records[staged[i].rec]);
+  const earlier = new Map<number, (PersonMatchRow & { pid: string })[]>();
+  const sql = earlierOccupantsSql(is, sources.map((r) => r.agency), sources.map((r) => (r.record as HousingRecord).propertyId!), sources.map((r) => r.recordId));
+  for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(sql)).rows) earlier.set(r.i, [...(earlier.get(r.i) ?? []), r]);
+  decideFromEarlierReports(ctx, earlier);
+  // A relative linked makes an anchor for the next (a grandmother found through her son).
+  for (let round = 0; round < 3; round++) if (!(await decideFromRelatives(ctx, earlier, is.filter(undecided)))) break;
+}
+
+/** Whom a resident of a property may be, on a name and nothing that contradicts the record. */
+function sameName(me: PreparedRecord, them: PreparedRecord): boolean {
+  const level = compareNames(me.name, them.name);
+  return level >= NAME_EXACT && level <= NAME_PINYIN && !verifiedIdsDiffer(me.id, them.id) && compareDates(me.birth, them.birth) !== DATE_DIFFERS;
+}
+
+/**
+ * Links to the one person an earlier record of the same property was linked to whose name agrees
+ * (the same, or the same but for the written form or a homophone), and whose verified ID number
+ * does not differ (`same-property-earlier-report`). Two such persons (two 王伟 at one address):
+ * left as decided.
+ */
+function decideFromEarlierReports({ staged, decisions, model, thresholds }: FamilyPassContext, earlier: Map<number, (PersonMatchRow & { pid: string })[]>): void {
+  for (const [i, occupants] of earlier) {
     const me = staged[i].prepared;
-    const same = occupants
-      .map((o) => ({ pid: o.pid, person: preparePerson(o) }))
-      .filter((c) => {
-        const level = compareNames(me.name, c.person.name);
-        return level >= NAME_EXACT && level <= NAME_PINYIN && !verifiedIdsDiffer(me.id, c.person.id);
-      });
+    const same = occupants.map((o) => ({ pid: o.pid, person: preparePerson(o) })).filter((c) => sameName(me, c.person));
     if (same.length !== 1) continue;
     const d = linkRecord(model, me, same, { thresholds });
     decisions[i] = withRule(d, 'linked', 'same-property-earlier-report', same[0].pid);
   }
+}
+
+/**
+ * The register's relatives (within two steps: spouse, parents, children, siblings, grandparents,
+ * grandchildren, in-laws) of each anchor, living or moved away, not dead.
+ */
+export function relativesOfSql(i: number[], anchors: string[]): Sql {
+  return {
+    text: `WITH a AS (SELECT * FROM unnest($1::integer[], $2::text[]) AS a (i, anchor)),
+           near AS (SELECT a.i, r.related_pid AS pid FROM a JOIN person_relations r ON r.pid = a.anchor
+                    UNION SELECT a.i, r.pid FROM a JOIN person_relations r ON r.related_pid = a.anchor),
+           far AS (SELECT n.i, r.related_pid AS pid FROM near n JOIN person_relations r ON r.pid = n.pid
+                   UNION SELECT n.i, r.pid FROM near n JOIN person_relations r ON r.related_pid = n.pid),
+           kin AS (SELECT i, pid FROM near UNION SELECT i, pid FROM far)
+           SELECT kin.i, p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
+           FROM kin JOIN persons p ON p.pid = kin.pid AND p.status <> 2
+           ORDER BY kin.i, p.pid`,
+    values: [i, anchors],
+  };
+}
+
+/**
+ * Links the undecided subjects of housing records to the one relative, by the register, of a
+ * person linked at the same property — in this report or an earlier one — whose name agrees
+ * and whom nothing in the record contradicts (\`relative-at-same-property\`). A person another
+ * record of the report was linked to is that record's, not a candidate. Returns whether any
+ * decision changed.
+ */
+async function decideFromRelatives(
+  { client, records, staged, decisions, model, thresholds }: FamilyPassContext,
+  earlier: Map<number, (PersonMatchRow & { pid: string })[]>,
+  is: number[],
+): Promise<boolean> {
+  const propertyOf = (i: number) => {
+    const r = records[staged[i].rec];
+    return r.feed === 'housing' ? `${r.agency}\u0000${(r.record as HousingRecord).propertyId ?? ''}` : null;
+  };
+  const wanted = new Set(is.map(propertyOf));
+  const linkedAt = new Map<string, Set<string>>(); // property → persons this report's records there were linked to
+  staged.forEach((_, i) => {
+    const key = propertyOf(i);
+    if (key === null || !wanted.has(key) || decisions[i].status !== 'linked' || !decisions[i].pid) return;
+    linkedAt.set(key, (linkedAt.get(key) ?? new Set()).add(decisions[i].pid!));
+  });
+  const ii: number[] = [], anchors: string[] = [];
+  for (const i of is) {
+    const mine = new Set([...(linkedAt.get(propertyOf(i)!) ?? []), ...(earlier.get(i) ?? []).map((o) => o.pid)]);
+    for (const pid of mine) {
+      ii.push(i);
+      anchors.push(pid);
+    }
+  }
+  if (!ii.length) return false;
+  const kin = new Map<number, Map<string, PersonMatchRow>>();
+  for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(relativesOfSql(ii, anchors))).rows) {
+    kin.set(r.i, (kin.get(r.i) ?? new Map()).set(r.pid, r));
+  }
+  let changed = false;
+  for (const [i, relatives] of kin) {
+    const me = staged[i].prepared;
+    const taken = linkedAt.get(propertyOf(i)!);
+    const same = [...relatives]
+      .filter(([pid]) => !taken?.has(pid))
+      .map(([pid, row]) => ({ pid, person: preparePerson(row) }))
+      .filter((c) => sameName(me, c.person));
+    if (same.length !== 1) continue;
+    const d = linkRecord(model, me, same, { thresholds });
+    decisions[i] = withRule(d, 'linked', 'relative-at-same-property', same[0].pid);
+    changed = true;
+  }
+  return changed;
 }
