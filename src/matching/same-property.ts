@@ -55,9 +55,16 @@ export async function decideFromProperty(ctx: FamilyPassContext): Promise<void> 
   const sql = earlierOccupantsSql(is, sources.map((r) => r.agency), sources.map((r) => (r.record as HousingRecord).propertyId!), sources.map((r) => r.recordId));
   for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(sql)).rows) earlier.set(r.i, [...(earlier.get(r.i) ?? []), r]);
   decideFromEarlierReports(ctx, earlier);
-  // A relative linked makes an anchor for the next (a grandmother found through her son).
-  for (let round = 0; round < 3; round++) if (!(await decideFromRelatives(ctx, earlier, is.filter(undecided)))) break;
+  // A relative linked makes an anchor for the others of the property (a grandmother found
+  // through her son): those are looked at again.
+  let open = is.filter(undecided);
+  for (let round = 0; round < 3 && open.length; round++) {
+    const changed = await decideFromRelatives(ctx, earlier, open);
+    open = open.filter((i) => undecided(i) && changed.has(propertyKey(records[staged[i].rec])));
+  }
 }
+
+const propertyKey = (r: SourceRecord) => `${r.agency}\u0000${(r.record as HousingRecord).propertyId ?? ''}`;
 
 /** Whom a resident of a property may be, on a name and nothing that contradicts the record. */
 function sameName(me: PreparedRecord, them: PreparedRecord): boolean {
@@ -87,11 +94,17 @@ function decideFromEarlierReports({ staged, decisions, model, thresholds }: Fami
  */
 export function relativesOfSql(i: number[], anchors: string[]): Sql {
   return {
-    text: `WITH a AS (SELECT * FROM unnest($1::integer[], $2::text[]) AS a (i, anchor)),
-           near AS (SELECT a.i, r.related_pid AS pid FROM a JOIN person_relations r ON r.pid = a.anchor
-                    UNION SELECT a.i, r.pid FROM a JOIN person_relations r ON r.related_pid = a.anchor),
-           far AS (SELECT n.i, r.related_pid AS pid FROM near n JOIN person_relations r ON r.pid = n.pid
-                   UNION SELECT n.i, r.pid FROM near n JOIN person_relations r ON r.related_pid = n.pid),
+    // Probes of the two relation indexes per person (LATERAL: the planner cannot tell how few
+    // anchors there are, and would hash the whole relation table).
+    text: `WITH a AS MATERIALIZED (SELECT DISTINCT * FROM unnest($1::integer[], $2::text[]) AS a (i, anchor)),
+           near AS MATERIALIZED (
+             SELECT a.i, n.pid FROM a CROSS JOIN LATERAL (
+               SELECT r.related_pid AS pid FROM person_relations r WHERE r.pid = a.anchor
+               UNION ALL SELECT r.pid FROM person_relations r WHERE r.related_pid = a.anchor) n),
+           far AS (
+             SELECT n.i, f.pid FROM (SELECT DISTINCT i, pid FROM near) n CROSS JOIN LATERAL (
+               SELECT r.related_pid AS pid FROM person_relations r WHERE r.pid = n.pid
+               UNION ALL SELECT r.pid FROM person_relations r WHERE r.related_pid = n.pid) f),
            kin AS (SELECT i, pid FROM near UNION SELECT i, pid FROM far)
            SELECT kin.i, p.pid, p.id_number, p.name, p.name_norm, p.name_pinyin, p.sex, p.birth_date, p.hukou_division, p.residence_division, p.phone
            FROM kin JOIN persons p ON p.pid = kin.pid AND p.status <> 2
@@ -104,18 +117,15 @@ export function relativesOfSql(i: number[], anchors: string[]): Sql {
  * Links the undecided subjects of housing records to the one relative, by the register, of a
  * person linked at the same property — in this report or an earlier one — whose name agrees
  * and whom nothing in the record contradicts (\`relative-at-same-property\`). A person another
- * record of the report was linked to is that record's, not a candidate. Returns whether any
- * decision changed.
+ * record of the report was linked to is that record's, not a candidate. Returns the properties
+ * where a decision changed.
  */
 async function decideFromRelatives(
   { client, records, staged, decisions, model, thresholds }: FamilyPassContext,
   earlier: Map<number, (PersonMatchRow & { pid: string })[]>,
   is: number[],
-): Promise<boolean> {
-  const propertyOf = (i: number) => {
-    const r = records[staged[i].rec];
-    return r.feed === 'housing' ? `${r.agency}\u0000${(r.record as HousingRecord).propertyId ?? ''}` : null;
-  };
+): Promise<Set<string>> {
+  const propertyOf = (i: number) => (records[staged[i].rec].feed === 'housing' ? propertyKey(records[staged[i].rec]) : null);
   const wanted = new Set(is.map(propertyOf));
   const linkedAt = new Map<string, Set<string>>(); // property → persons this report's records there were linked to
   staged.forEach((_, i) => {
@@ -131,12 +141,12 @@ async function decideFromRelatives(
       anchors.push(pid);
     }
   }
-  if (!ii.length) return false;
+  const changed = new Set<string>();
+  if (!ii.length) return changed;
   const kin = new Map<number, Map<string, PersonMatchRow>>();
   for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(relativesOfSql(ii, anchors))).rows) {
     kin.set(r.i, (kin.get(r.i) ?? new Map()).set(r.pid, r));
   }
-  let changed = false;
   for (const [i, relatives] of kin) {
     const me = staged[i].prepared;
     const taken = linkedAt.get(propertyOf(i)!);
@@ -147,7 +157,7 @@ async function decideFromRelatives(
     if (same.length !== 1) continue;
     const d = linkRecord(model, me, same, { thresholds });
     decisions[i] = withRule(d, 'linked', 'relative-at-same-property', same[0].pid);
-    changed = true;
+    changed.add(propertyOf(i)!);
   }
   return changed;
 }
