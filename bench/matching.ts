@@ -205,7 +205,7 @@ interface ResultRow {
 
 /** Rules whose outcome does not depend on the thresholds. */
 const FIXED_RULES = new Set(['verified-id-and-birth-date', 'duplicate-verified-id', 'only-excluded-candidates', 'no-candidates',
-  'child-of-linked-mother', 'not-a-child-of-linked-mother', 'child-of-another-mother', 'registered-here-already', 'married-to-another', 'child-of-another-family', 'same-property-earlier-report', 'relative-at-same-property', 'spouse-of-linked-mother', 'spouse-of-linked-party', 'newborn-registration',
+  'child-of-linked-mother', 'not-a-child-of-linked-mother', 'child-of-another-mother', 'registered-here-already', 'registered-in-another-county', 'married-to-another', 'child-of-another-family', 'same-property-earlier-report', 'relative-at-same-property', 'spouse-of-linked-mother', 'spouse-of-linked-party', 'newborn-registration',
   'clerk', 'relink-changed-after-apply']);
 
 /** The decision the stored score and margin give under other thresholds (what MATCH_LINK_THRESHOLD would change). */

@@ -149,6 +149,10 @@ describe('linking each feed kind on PostgreSQL', () => {
       { pid: 'P22', name: '李多多', sex: 1, birthDate: '1987-07-07', hukou: '430102001001', residence: '430111001001' },
       // Registered and living here; the record bears the number: the register is behind, not the record.
       { pid: 'P23', idNumber: idNumber(A, '1986-06-06', 62), name: '周多多', sex: 2, birthDate: '1986-06-06', hukou: '430102001001' },
+      // Registered in a third county, living here: a move from Beijing is someone else's; a move
+      // from the city her county belongs to (named by the city's code) may be hers.
+      { pid: 'P24', name: '吴多多', sex: 2, birthDate: '1985-05-05', hukou: '430111001002', residence: '430102001001' },
+      { pid: 'P25', name: '郑多多', sex: 1, birthDate: '1984-04-04', hukou: '430111001002', residence: '430102001001' },
     ]);
     const batch = await ingestJson(db.pool, POLICE, 'household', [
       { id: 'M1', type: 'move_in', date: '2024-03-07', person: { name: '钱多多', sex: 2, birthDate: '1988-08-08' },
@@ -159,10 +163,17 @@ describe('linking each feed kind on PostgreSQL', () => {
         fromDivision: '430111', toDivision: '430102001001' },
       { id: 'M4', type: 'move_in', date: '2024-03-07', person: { idNumber: idNumber(A, '1986-06-06', 62), name: '周多多', sex: 2, birthDate: '1986-06-06' },
         fromDivision: '110105', toDivision: '430102001001' },
+      { id: 'M5', type: 'move_in', date: '2024-03-07', person: { name: '吴多多', sex: 2, birthDate: '1985-05-05' },
+        fromDivision: '110105', toDivision: '430102001001' },
+      { id: 'M6', type: 'move_in', date: '2024-03-07', person: { name: '郑多多', sex: 1, birthDate: '1984-04-04' },
+        fromDivision: '430100', toDivision: '430102001001' },
     ]);
     await link(db.pool, batch);
     const r = await results(db.pool, batch);
     expect(r.get('M1/subject')).toMatchObject({ status: 'new', pid: null, rule: 'registered-here-already' });
+    expect(r.get('M5/subject')).toMatchObject({ status: 'new', pid: null, rule: 'registered-in-another-county' });
+    expect(r.get('M5/subject')!.explanation.candidates[0].pid).toBe('P24');
+    expect(r.get('M6/subject')).toMatchObject({ status: 'linked', pid: 'P25' });
     expect(r.get('M1/subject')!.explanation.candidates[0].pid).toBe('P20');
     expect(r.get('M2/subject')).toMatchObject({ status: 'linked', pid: 'P21' });
     expect(r.get('M3/subject')).toMatchObject({ status: 'linked', pid: 'P22' });

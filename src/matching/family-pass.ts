@@ -277,16 +277,25 @@ export function earlierLinksSql(agencies: string[], feeds: string[], recordIds: 
 }
 
 const countyOf = (division: string | null | undefined) => (division && division.length >= 6 ? division.slice(0, 6) : null);
+/**
+ * Whether a division lies in an area a record names by a six-digit code, however coarse: a
+ * county (430124), a city (430100: its districts and counties 4301…) or a province (430000).
+ */
+const inArea = (division: string | null | undefined, area: string) => !!division && division.startsWith(area.slice(0, 6).replace(/(00)+$/, ''));
 
 type StateRow = PersonMatchRow & {
   pid: string; status: number; marital_status: string | null; spouses: string[]; father_surname: string | null; mother_surname: string | null;
 };
 
+type EventRule = 'registered-here-already' | 'registered-in-another-county' | 'married-to-another' | 'child-of-another-family';
+
 /** A person's decision to check against the event: which candidates its record rules out. */
 interface EventCheck {
   i: number;
-  rule: 'registered-here-already' | 'married-to-another' | 'child-of-another-family';
+  rule: EventRule;
   contradicts: (p: StateRow) => boolean;
+  /** The rule of a new decision when it depends on the candidate ruled out (default: rule). */
+  ruleFor?: (p: StateRow) => EventRule;
   /** The check reads the candidates' parents. */
   parents?: boolean;
 }
@@ -321,9 +330,13 @@ function eventChecks(records: readonly SourceRecord[], staged: readonly StagedPe
       const county = countyOf(r.toDivision ?? r.hukouDivision);
       const from = countyOf(r.fromDivision);
       if (r.type === 'move_in' && county && from && from !== county) {
+        const origin = r.fromDivision!;
+        const hereAlready = (p: StateRow) => countyOf(p.hukou_division) === county && !inArea(p.residence_division, origin);
+        const elsewhere = (p: StateRow) => !!countyOf(p.hukou_division) && countyOf(p.hukou_division) !== county && !inArea(p.hukou_division, origin);
         checks.push({
           i, rule: 'registered-here-already',
-          contradicts: (p) => Number(p.status) === 1 && countyOf(p.hukou_division) === county && countyOf(p.residence_division) !== from,
+          contradicts: (p) => Number(p.status) === 1 && (hereAlready(p) || elsewhere(p)),
+          ruleFor: (p) => (hereAlready(p) ? 'registered-here-already' : 'registered-in-another-county'),
         });
       } else if (r.type === 'birth' && s.prepared.name?.surnameLength) {
         const surname = s.prepared.name.norm[0];
@@ -398,12 +411,14 @@ export async function checkEvents({ client, records, staged, decisions, model, t
   doubted = doubted.filter((c) => looked(c).some((pid) => ruledOut(c, pid)));
   await fetchState(doubted.filter((c) => decisions[c.i].status === 'linked'), () => true);
   for (const c of doubted) {
-    const { i, rule } = c;
+    const { i } = c;
     const current = decisions[i];
     const me = staged[i].prepared;
     const shown = current.explanation.candidates.map((x) => x.pid);
     const others = shown.filter((pid) => !ruledOut(c, pid) && state.has(pid));
     if (others.length === shown.length) continue;
+    const firstOut = state.get(shown.find((pid) => ruledOut(c, pid))!);
+    const rule = c.ruleFor && firstOut ? c.ruleFor(firstOut) : c.rule;
     if (!others.length) {
       decisions[i] = withRule(current, 'new', rule);
       continue;

@@ -18,6 +18,8 @@ export type LinkRule =
   | 'newborn-registration'
   /** A move-in from another county: the alike candidates are residents of the destination county already. */
   | 'registered-here-already'
+  /** A move-in: the alike candidates' household registration is in a county other than the origin the record names. */
+  | 'registered-in-another-county'
   /** A wedding: the alike candidates are married to someone other than the record's other party. */
   | 'married-to-another'
   /** A household birth registration: the alike candidates are children of parents of other surnames. */
