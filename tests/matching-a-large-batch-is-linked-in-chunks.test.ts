@@ -1,11 +1,12 @@
 // A batch larger than MATCH_CHUNK_RECORDS is linked a chunk at a time in one transaction, each
 // chunk seeing what the earlier ones created (as consecutive batches do): here the decisions are
 // those of linking it whole, every record is stored and applied once, and the run counts the
-// whole batch.
+// whole batch. A relink goes a chunk at a time as well.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSPITAL, seedAgencies } from '../fixtures/intake/agencies.js';
 import { createTestDb, type TestDb } from './helpers/db.js';
-import { idNumber, ingestJson, insertPersons, link, results, type TestPerson } from './matching-support.js';
+import { relinkBatch } from '../src/matching/relink.js';
+import { idNumber, ingestJson, insertPersons, link, linkDeps, results, type TestPerson } from './matching-support.js';
 
 const A = '430102';
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
@@ -80,6 +81,17 @@ describe('a batch larger than MATCH_CHUNK_RECORDS', () => {
     const runs = await chunked.pool.query('SELECT persons, linked, review, new FROM link_runs WHERE batch_id = $1', [a]);
     expect(runs.rows).toEqual([{ persons: 2 * N, linked: runA.linked, review: runA.review, new: runA.new }]);
     expect(await link(chunked.pool, a, { MATCH_CHUNK_RECORDS: '100' })).toMatchObject({ skipped: 'the batch was linked already' });
+
+    // A relink goes a chunk at a time too: every decision revisited once, none changed (the same
+    // model, and a record never its own candidate), each chunk's applied children left as they are.
+    const relinked = await relinkBatch(linkDeps(chunked.pool, { MATCH_CHUNK_RECORDS: '100' }), a, 'relink:test');
+    expect(relinked).toMatchObject({ persons: 2 * N, changed: 0, toReview: 0, clerkKept: 0 });
+    const after = await chunked.pool.query<{ run_id: number; n: number }>(
+      'SELECT run_id, count(*)::int AS n FROM link_results WHERE batch_id = $1 GROUP BY run_id', [a]);
+    expect(after.rows).toEqual([{ run_id: relinked.runId, n: 2 * N }]);
+    const relinkRun = await chunked.pool.query('SELECT persons, linked, review, new, changed FROM link_runs WHERE id = $1', [relinked.runId]);
+    expect(relinkRun.rows).toEqual([{ persons: 2 * N, linked: runA.linked, review: runA.review, new: runA.new, changed: 0 }]);
+    expect((await chunked.pool.query('SELECT count(*)::int AS n FROM persons')).rows[0].n).toBe(2 * N);
   });
 
   it('refuses a chunk size it cannot use', () => {

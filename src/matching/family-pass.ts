@@ -33,6 +33,13 @@ export interface FamilyPassContext {
   decisions: LinkDecision[];
   model: Model;
   thresholds: Thresholds;
+  /** Per staged person, the person its own record created earlier (a relink): never its candidate. */
+  exclude?: ReadonlyMap<number, string>;
+}
+
+/** Rows of candidates found for staged persons, without the ones their own record created. */
+export function notOwn<R extends { i: number; pid: string }>(rows: R[], exclude?: ReadonlyMap<number, string>): R[] {
+  return exclude?.size ? rows.filter((r) => exclude.get(r.i) !== r.pid) : rows;
 }
 
 export function childrenOfMothersSql(i: number[], mothers: string[], births: string[]): Sql {
@@ -68,7 +75,7 @@ export function recordedMothersSql(pids: string[]): Sql {
  *   with a mother is someone else's child; when all are, the child is new.
  * Candidates without a recorded mother keep the model's doubt: the register may lack the link.
  */
-export async function decideChildren({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
+export async function decideChildren({ client, records, staged, decisions, model, thresholds, exclude }: FamilyPassContext): Promise<void> {
   const motherOf = new Map<number, number>(); // record index → staged index of its mother
   staged.forEach((s, i) => {
     if (s.role === 'mother' && records[s.rec].feed === 'birth') motherOf.set(s.rec, i);
@@ -92,7 +99,7 @@ export async function decideChildren({ client, records, staged, decisions, model
   const found = new Map<number, { pid: string; row: PersonMatchRow }[]>();
   if (is.length) {
     const { rows } = await client.query<PersonMatchRow & { i: number; pid: string }>(childrenOfMothersSql(is, mothers, births));
-    for (const r of rows) {
+    for (const r of notOwn(rows, exclude)) {
       const list = found.get(r.i) ?? [];
       list.push({ pid: r.pid, row: r });
       found.set(r.i, list);
@@ -146,7 +153,7 @@ export function spousesOfSql(i: number[], anchors: string[]): Sql {
 const MARRIAGE_ENDS = new Set(['divorce', 'annulment', 'reissue']);
 
 /** Settles doubtful fathers and parties of a marriage's end as the linked partner's registered spouse. */
-export async function decideSpouses({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
+export async function decideSpouses({ client, records, staged, decisions, model, thresholds, exclude }: FamilyPassContext): Promise<void> {
   const byRecordRole = new Map<string, number>();
   staged.forEach((s, i) => byRecordRole.set(`${s.rec}/${s.role}`, i));
   const is: number[] = [], anchors: string[] = [];
@@ -166,7 +173,7 @@ export async function decideSpouses({ client, records, staged, decisions, model,
   });
   if (!is.length) return;
   const { rows } = await client.query<PersonMatchRow & { i: number; pid: string }>(spousesOfSql(is, anchors));
-  for (const row of rows) {
+  for (const row of notOwn(rows, exclude)) {
     const i = row.i;
     const me = staged[i].prepared;
     const spouse = preparePerson(row);
@@ -221,7 +228,7 @@ export function createdNewbornsSql(i: number[], births: string[], sexes: number[
 }
 
 /** Settles doubtful household birth registrations against the newborns created from birth certificates. */
-export async function decideNewbornRegistrations({ client, records, staged, decisions, model, thresholds }: FamilyPassContext): Promise<void> {
+export async function decideNewbornRegistrations({ client, records, staged, decisions, model, thresholds, exclude }: FamilyPassContext): Promise<void> {
   const is: number[] = [], births: string[] = [], sexes: number[] = [], places: string[] = [];
   staged.forEach((s, i) => {
     const r = records[s.rec];
@@ -236,7 +243,7 @@ export async function decideNewbornRegistrations({ client, records, staged, deci
   if (!is.length) return;
   type Kid = PersonMatchRow & { i: number; pid: string; father_surname: string | null; mother_surname: string | null };
   const found = new Map<number, Kid[]>();
-  for (const r of (await client.query<Kid>(createdNewbornsSql(is, births, sexes, places))).rows) found.set(r.i, [...(found.get(r.i) ?? []), r]);
+  for (const r of notOwn((await client.query<Kid>(createdNewbornsSql(is, births, sexes, places))).rows, exclude)) found.set(r.i, [...(found.get(r.i) ?? []), r]);
   for (const i of is) {
     const me = staged[i].prepared;
     const surname = me.name && me.name.surnameLength ? me.name.norm[0] : null;

@@ -115,7 +115,7 @@ export async function decideStaged(
   // The family decisions run between the rounds (a father the mother's spouse settles needs no
   // round 2) and again after (round 2 re-decides the undecided, and may link an anchor).
   const family = async (decisions: LinkDecision[]) => {
-    await decideWithinFamilies({ client, records, staged, decisions, model, thresholds: settings.thresholds });
+    await decideWithinFamilies({ client, records, staged, decisions, model, thresholds: settings.thresholds, exclude: o.exclude });
   };
   const linked = await linkStaged(client, staged, model, settings, {
     ...o, populationSize: population, betweenRounds: (d) => family(d as LinkDecision[]),
@@ -133,7 +133,7 @@ function add(timings: Record<string, number>, name: string, t0: number): void {
 }
 
 /** A batch's current records in order, read a chunk at a time through a cursor of the linking transaction. */
-async function openBatchReader(client: pg.PoolClient, batchId: number): Promise<{ next(n: number): Promise<SourceRecord[]>; close(): Promise<void> }> {
+export async function openBatchReader(client: pg.PoolClient, batchId: number): Promise<{ next(n: number): Promise<SourceRecord[]>; close(): Promise<void> }> {
   const q = batchRecordsSql(batchId);
   await client.query({ text: `DECLARE link_records NO SCROLL CURSOR FOR ${q.text}`, values: q.values });
   let finished = false;

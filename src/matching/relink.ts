@@ -12,13 +12,15 @@ import type { PersonRole } from '../adapters/index.js';
 import { copyEscape } from '../intake/copy-text.js';
 import { applyDecisions, type ApplyItem } from './apply/apply-decisions.js';
 import { withRule, type LinkDecision } from './link-decision.js';
+import type { Model } from './fellegi-sunter.js';
 import {
-  countDecisions, decideStaged, ensureFrequencies, toSourceRecord, tuneLinkTransaction, type LinkDeps,
+  countDecisions, decideStaged, ensureFrequencies, openBatchReader, tuneLinkTransaction, type LinkDeps, type MatchSettings,
 } from './link-run.js';
 import { copyLines } from './link-staged.js';
 import { loadActiveModel } from './model-store.js';
-import { stagePersons } from './stage-records.js';
-import { batchRecordsSql, finishRunSql, insertRunSql, lockLinkingSql } from './sql/results-sql.js';
+import { stagePersons, type SourceRecord } from './stage-records.js';
+import { dropStageSql } from './sql/blocking-sql.js';
+import { finishRunSql, insertRunSql, lockLinkingSql, type RunCounts } from './sql/results-sql.js';
 import type { Sql } from './sql/sql.js';
 
 export interface RelinkResult {
@@ -44,11 +46,12 @@ interface ExistingRow {
   decided_by: string;
 }
 
-const existingSql = (batchId: number): Sql => ({
+/** The decisions stored for the given record versions (of the batch being relinked). */
+const existingSql = (records: readonly SourceRecord[]): Sql => ({
   text: `SELECT r.id, r.agency, r.record_id, r.version, r.role, r.status, r.pid, r.created_pid, r.applied_at, r.decided_by
-         FROM link_results r JOIN feed_records f ON f.agency = r.agency AND f.feed = r.feed AND f.record_id = r.record_id AND f.version = r.version
-         WHERE f.batch_id = $1`,
-  values: [batchId],
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[]) AS k (agency, feed, record_id, version)
+         JOIN link_results r ON r.agency = k.agency AND r.feed = k.feed AND r.record_id = k.record_id AND r.version = k.version`,
+  values: [records.map((r) => r.agency), records.map((r) => r.feed), records.map((r) => r.recordId), records.map((r) => r.version)],
 });
 
 /** Batches with decisions to revisit, oldest first. */
@@ -75,6 +78,7 @@ const updateSql = (runId: number, modelId: string): Sql => ({
 });
 
 export async function relinkBatch(deps: LinkDeps, batchId: number, actor: string): Promise<RelinkResult> {
+  const started = performance.now();
   const client = await deps.pool.connect();
   try {
     await client.query('BEGIN');
@@ -83,62 +87,94 @@ export async function relinkBatch(deps: LinkDeps, batchId: number, actor: string
     await ensureFrequencies(client, deps.settings.tfRefreshShare, deps.log);
     const model = await loadActiveModel(client);
     const runId = Number((await client.query<{ id: number }>(insertRunSql({ kind: 'relink', batchId, modelId: model.id, thresholds: deps.settings.thresholds, actor }))).rows[0].id);
-    const records = (await client.query(batchRecordsSql(batchId))).rows.map(toSourceRecord);
-    const staged = stagePersons(records);
-    const existing = new Map<string, ExistingRow>();
-    for (const e of (await client.query<ExistingRow>(existingSql(batchId))).rows) existing.set(`${e.agency}/${e.record_id}/${e.version}/${e.role}`, e);
-    const keyOf = (i: number) => {
-      const r = records[staged[i].rec];
-      return `${r.agency}/${r.recordId}/${r.version}/${staged[i].role}`;
-    };
-    const exclude = new Map<number, string>();
-    staged.forEach((_, i) => {
-      const created = existing.get(keyOf(i))?.created_pid;
-      if (created) exclude.set(i, created);
-    });
-    const { decisions, pairs, timings } = await decideStaged(client, records, staged, model, deps.settings, { exclude });
-
-    let changed = 0, toReview = 0, clerkKept = 0;
-    const lines: string[] = [];
-    const apply: ApplyItem[] = [];
-    staged.forEach((s, i) => {
-      const old = existing.get(keyOf(i));
-      if (!old) return; // not linked yet: `yipanqi links run` links it
-      if (old.decided_by !== 'model') {
-        clerkKept++;
-        return;
+    // A chunk at a time, as linkBatchRun does: the command's memory stays that of one chunk.
+    const totals: RelinkCounts = { persons: 0, linked: 0, review: 0, new: 0, pairs: 0, changed: 0, toReview: 0, clerkKept: 0 };
+    const timings: Record<string, number> = {};
+    const reader = await openBatchReader(client, batchId);
+    let records = 0;
+    for (let chunks = 1; ; chunks++) {
+      const chunk = await reader.next(deps.settings.chunkRecords);
+      if (!chunk.length) break;
+      const r = await relinkChunk(client, chunk, { model, settings: deps.settings, runId, actor }, timings);
+      for (const k of Object.keys(totals) as (keyof RelinkCounts)[]) totals[k] += r[k];
+      records += chunk.length;
+      if (chunks > 1 || chunk.length === deps.settings.chunkRecords) {
+        deps.log.info({ batchId, runId, records, persons: totals.persons, ms: Math.round(performance.now() - started) }, 'relinking batch: records done so far');
       }
-      let d: LinkDecision = decisions[i];
-      const same = old.status === d.status && old.pid === d.pid;
-      const applied = old.applied_at !== null && (old.status === 'linked' || old.created_pid !== null);
-      if (!same) {
-        changed++;
-        if (applied) {
-          d = withRule(d, 'review', 'relink-changed-after-apply');
-          toReview++;
-        } else if (d.status !== 'review') {
-          const r = records[s.rec];
-          apply.push({ agency: r.agency, feed: r.feed, recordId: r.recordId, version: r.version, role: s.role, status: d.status, pid: d.pid, record: r.record });
-        }
-      }
-      const explanation = JSON.stringify(d.explanation).replace(/\\/g, '\\\\');
-      lines.push(`${old.id}\t${d.status}\t${d.pid === null ? '\\N' : copyEscape(d.pid)}\t${d.score}\t${d.matchWeight ?? '\\N'}\t${d.rule}\t${explanation}\t${same ? 'f' : 't'}\n`);
-    });
-    await client.query(createSql());
-    await copyLines(client, { text: 'COPY link_relink (id, status, pid, score, match_weight, rule, explanation, changed) FROM STDIN', values: [] }, lines);
-    await client.query(historySql(actor));
-    await client.query(updateSql(runId, model.id));
-    await applyDecisions(client, apply, actor);
-    await client.query(finishRunSql(runId, { persons: staged.length, ...countDecisions(decisions), changed, pairs }, timings));
+    }
+    await reader.close();
+    const { changed, toReview, clerkKept, ...counts } = totals;
+    await client.query(finishRunSql(runId, { ...counts, changed }, timings));
     await client.query('COMMIT');
     deps.log.info({ batchId, runId, changed, toReview, clerkKept }, 'batch relinked');
-    return { batchId, runId, persons: staged.length, changed, toReview, clerkKept };
+    return { batchId, runId, persons: totals.persons, changed, toReview, clerkKept };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+}
+
+type RelinkCounts = Pick<RunCounts, 'persons' | 'linked' | 'review' | 'new' | 'pairs'> & Pick<RelinkResult, 'changed' | 'toReview' | 'clerkKept'>;
+
+/** Decides one chunk of the batch's records again, stores what changed and applies it; its temporary tables are dropped after. */
+async function relinkChunk(
+  client: pg.PoolClient,
+  records: SourceRecord[],
+  { model, settings, runId, actor }: { model: Model; settings: MatchSettings; runId: number; actor: string },
+  timings: Record<string, number>,
+): Promise<RelinkCounts> {
+  const staged = stagePersons(records);
+  const existing = new Map<string, ExistingRow>();
+  for (const e of (await client.query<ExistingRow>(existingSql(records))).rows) existing.set(`${e.agency}/${e.record_id}/${e.version}/${e.role}`, e);
+  const keyOf = (i: number) => {
+    const r = records[staged[i].rec];
+    return `${r.agency}/${r.recordId}/${r.version}/${staged[i].role}`;
+  };
+  const exclude = new Map<number, string>();
+  staged.forEach((_, i) => {
+    const created = existing.get(keyOf(i))?.created_pid;
+    if (created) exclude.set(i, created);
+  });
+  const decided = await decideStaged(client, records, staged, model, settings, { exclude });
+  const { decisions } = decided;
+  for (const [k, v] of Object.entries(decided.timings)) timings[k] = (timings[k] ?? 0) + v;
+
+  let changed = 0, toReview = 0, clerkKept = 0;
+  const lines: string[] = [];
+  const apply: ApplyItem[] = [];
+  staged.forEach((s, i) => {
+    const old = existing.get(keyOf(i));
+    if (!old) return; // not linked yet: `yipanqi links run` links it
+    if (old.decided_by !== 'model') {
+      clerkKept++;
+      return;
+    }
+    let d: LinkDecision = decisions[i];
+    const same = old.status === d.status && old.pid === d.pid;
+    const applied = old.applied_at !== null && (old.status === 'linked' || old.created_pid !== null);
+    if (!same) {
+      changed++;
+      if (applied) {
+        d = withRule(d, 'review', 'relink-changed-after-apply');
+        toReview++;
+      } else if (d.status !== 'review') {
+        const r = records[s.rec];
+        apply.push({ agency: r.agency, feed: r.feed, recordId: r.recordId, version: r.version, role: s.role, status: d.status, pid: d.pid, record: r.record });
+      }
+    }
+    const explanation = JSON.stringify(d.explanation).replace(/\\/g, '\\\\');
+    lines.push(`${old.id}\t${d.status}\t${d.pid === null ? '\\N' : copyEscape(d.pid)}\t${d.score}\t${d.matchWeight ?? '\\N'}\t${d.rule}\t${explanation}\t${same ? 'f' : 't'}\n`);
+  });
+  await client.query(createSql());
+  await copyLines(client, { text: 'COPY link_relink (id, status, pid, score, match_weight, rule, explanation, changed) FROM STDIN', values: [] }, lines);
+  await client.query(historySql(actor));
+  await client.query(updateSql(runId, model.id));
+  await applyDecisions(client, apply, actor);
+  await client.query('DROP TABLE link_relink');
+  await client.query(dropStageSql());
+  return { persons: staged.length, ...countDecisions(decisions), pairs: decided.pairs, changed, toReview, clerkKept };
 }
 
 export async function relinkAll(deps: LinkDeps, actor: string, onBatch?: (r: RelinkResult) => void): Promise<RelinkResult[]> {

@@ -8,7 +8,7 @@
 // ID number, phone or birth date is, among the register's same-named persons, the one who is a
 // relative of a resident linked there: a 王伟 of the village may be one of three, but only one
 // is the linked 李娜's husband.
-import type { FamilyPassContext } from './family-pass.js';
+import { notOwn, type FamilyPassContext } from './family-pass.js';
 import { verifiedIdsDiffer } from './id-compare.js';
 import { linkRecord } from './link-batch.js';
 import { withRule, type LinkDecision } from './link-decision.js';
@@ -53,7 +53,7 @@ export async function decideFromProperty(ctx: FamilyPassContext): Promise<void> 
   const sources = is.map((i) => records[staged[i].rec]);
   const earlier = new Map<number, (PersonMatchRow & { pid: string })[]>();
   const sql = earlierOccupantsSql(is, sources.map((r) => r.agency), sources.map((r) => (r.record as HousingRecord).propertyId!), sources.map((r) => r.recordId));
-  for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(sql)).rows) earlier.set(r.i, [...(earlier.get(r.i) ?? []), r]);
+  for (const r of notOwn((await client.query<PersonMatchRow & { i: number; pid: string }>(sql)).rows, ctx.exclude)) earlier.set(r.i, [...(earlier.get(r.i) ?? []), r]);
   decideFromEarlierReports(ctx, earlier);
   // A relative linked makes an anchor for the others of the property (a grandmother found
   // through her son): those are looked at again.
@@ -121,7 +121,7 @@ export function relativesOfSql(i: number[], anchors: string[]): Sql {
  * where a decision changed.
  */
 async function decideFromRelatives(
-  { client, records, staged, decisions, model, thresholds }: FamilyPassContext,
+  { client, records, staged, decisions, model, thresholds, exclude }: FamilyPassContext,
   earlier: Map<number, (PersonMatchRow & { pid: string })[]>,
   is: number[],
 ): Promise<Set<string>> {
@@ -144,7 +144,7 @@ async function decideFromRelatives(
   const changed = new Set<string>();
   if (!ii.length) return changed;
   const kin = new Map<number, Map<string, PersonMatchRow>>();
-  for (const r of (await client.query<PersonMatchRow & { i: number; pid: string }>(relativesOfSql(ii, anchors))).rows) {
+  for (const r of notOwn((await client.query<PersonMatchRow & { i: number; pid: string }>(relativesOfSql(ii, anchors))).rows, exclude)) {
     kin.set(r.i, (kin.get(r.i) ?? new Map()).set(r.pid, r));
   }
   for (const [i, relatives] of kin) {
