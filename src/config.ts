@@ -128,7 +128,7 @@ function numberVar(env: NodeJS.ProcessEnv, name: string, dflt: number, min: numb
 
 function matchSettings(env: NodeJS.ProcessEnv) {
   const matchLinkThreshold = numberVar(env, 'MATCH_LINK_THRESHOLD', 0.99, 0, 1, true);
-  const matchReviewThreshold = numberVar(env, 'MATCH_REVIEW_THRESHOLD', 0.2, 0, 1, true);
+  const matchReviewThreshold = numberVar(env, 'MATCH_REVIEW_THRESHOLD', 0.3, 0, 1, true);
   if (matchReviewThreshold > matchLinkThreshold) {
     throw new ConfigError(`MATCH_REVIEW_THRESHOLD (${matchReviewThreshold}) must not be above MATCH_LINK_THRESHOLD (${matchLinkThreshold})`);
   }

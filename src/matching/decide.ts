@@ -23,7 +23,7 @@ export interface Thresholds {
   minMargin: number;
 }
 
-export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({ link: 0.99, review: 0.2, minMargin: 6 });
+export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({ link: 0.99, review: 0.3, minMargin: 6 });
 
 export type LinkStatus = 'linked' | 'review' | 'new';
 
