@@ -241,6 +241,31 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(r.get('H4/subject')).toMatchObject({ status: 'linked', pid: son });
   });
 
+  it('household: a Uyghur or Tibetan child\'s name bears no family surname, and is not held against the parents\'', async () => {
+    const V = '430102008001';
+    await insertPersons(db.pool, [
+      { pid: 'P70', name: '吐尔逊·买买提', sex: 1, birthDate: '1990-01-01', hukou: V },
+      { pid: 'P71', name: '阿依古丽·艾则孜', sex: 2, birthDate: '1992-02-02', hukou: V },
+      { pid: 'P72', name: '帕提古丽·吐尔逊', sex: 2, birthDate: '2023-07-22', hukou: V },
+      { pid: 'P73', name: '次仁多吉', sex: 1, birthDate: '1988-03-03', hukou: V },
+      { pid: 'P74', name: '卓玛', sex: 2, birthDate: '1989-04-04', hukou: V },
+      { pid: 'P75', name: '扎西卓玛', sex: 2, birthDate: '2023-08-08', hukou: V },
+    ]);
+    for (const [child, father, mother] of [['P72', 'P70', 'P71'], ['P75', 'P73', 'P74']]) {
+      await relate(db.pool, child, 'father', father);
+      await relate(db.pool, child, 'mother', mother);
+    }
+    const batch = await ingestJson(db.pool, POLICE, 'household', [
+      { id: 'U1', type: 'birth', date: '2024-07-17', person: { name: '帕提古丽·吐尔逊', sex: '女', birthDate: '2023-07-22', ethnicity: '05' }, hukouDivision: V },
+      // Written without a separator; the ethnicity field says it is a Tibetan name.
+      { id: 'U2', type: 'birth', date: '2024-07-17', person: { name: '扎西卓玛', sex: '女', birthDate: '2023-08-08', ethnicity: '藏族' }, hukouDivision: V },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('U1/subject')).toMatchObject({ status: 'linked', pid: 'P72' });
+    expect(r.get('U2/subject')).toMatchObject({ status: 'linked', pid: 'P75' });
+  });
+
   it('marriage: spouses both ways, a divorce unlinks them, two valid different ID numbers never link', async () => {
     const batch = await ingestJson(db.pool, CIVIL, 'marriage', [
       { record_id: 'J1', kind: '结婚登记', registered_on: '2024-03-05', party1_name: '刘洋', party1_id_number: ids.liuyang15, party1_birth_date: '1978/1/1',

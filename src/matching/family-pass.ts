@@ -20,7 +20,7 @@ import { compareIds, ID_DIFFERS, ID_EXACT, ID_ONE_EDIT } from './id-compare.js';
 import { compareDates, DATE_DIFFERS } from './date-compare.js';
 import type { HouseholdRecord, MarriageRecord } from '../adapters/index.js';
 import { compareDivisions, DIVISION_VILLAGE } from './division-compare.js';
-import { preparePerson, type PersonMatchRow } from './record.js';
+import { preparePerson, type PersonMatchRow, type PreparedRecord } from './record.js';
 import { decideFromProperty } from './same-property.js';
 import type { SourceRecord, StagedPerson } from './stage-records.js';
 import type { Sql } from './sql/sql.js';
@@ -246,7 +246,7 @@ export async function decideNewbornRegistrations({ client, records, staged, deci
   for (const r of notOwn((await client.query<Kid>(createdNewbornsSql(is, births, sexes, places))).rows, exclude)) found.set(r.i, [...(found.get(r.i) ?? []), r]);
   for (const i of is) {
     const me = staged[i].prepared;
-    const surname = me.name && me.name.surnameLength ? me.name.norm[0] : null;
+    const surname = registeredSurname(me.name, (records[staged[i].rec].record as HouseholdRecord).ethnicity);
     const eligible = (found.get(i) ?? [])
       // A registered name carries a parent's surname: another family's baby of that day rarely does.
       .filter((k) => !surname || !(k.father_surname || k.mother_surname) || k.father_surname === surname || k.mother_surname === surname)
@@ -281,6 +281,17 @@ export function earlierLinksSql(agencies: string[], feeds: string[], recordIds: 
            JOIN link_results r ON r.agency = x.agency AND r.feed = x.feed AND r.record_id = x.record_id AND r.pid IS NOT NULL`,
     values: [agencies, feeds, recordIds],
   };
+}
+
+/**
+ * The surname a household birth registration gives the child, when it can be held against the
+ * parents': a Han name (GB 3304 code 01, or none given) written without a separator. Uyghur,
+ * Tibetan or Mongolian names have no family name (帕提古丽·吐尔逊 bears her father's given name),
+ * and a name with a separator is such a name whatever the ethnicity field says.
+ */
+export function registeredSurname(name: PreparedRecord['name'], ethnicity: string | null): string | null {
+  if (!name?.surnameLength || name.parts.length > 1 || (ethnicity !== null && ethnicity !== '01')) return null;
+  return name.norm[0];
 }
 
 const countyOf = (division: string | null | undefined) => (division && division.length >= 6 ? division.slice(0, 6) : null);
@@ -345,8 +356,8 @@ function eventChecks(records: readonly SourceRecord[], staged: readonly StagedPe
           contradicts: (p) => Number(p.status) === 1 && (hereAlready(p) || elsewhere(p)),
           ruleFor: (p) => (hereAlready(p) ? 'registered-here-already' : 'registered-in-another-county'),
         });
-      } else if (r.type === 'birth' && s.prepared.name?.surnameLength) {
-        const surname = s.prepared.name.norm[0];
+      } else if (r.type === 'birth' && registeredSurname(s.prepared.name, r.ethnicity)) {
+        const surname = registeredSurname(s.prepared.name, r.ethnicity)!;
         checks.push({
           i, rule: 'child-of-another-family', parents: true,
           contradicts: (p) => !!p.father_surname && !!p.mother_surname && p.father_surname !== surname && p.mother_surname !== surname,
