@@ -407,4 +407,26 @@ describe('linking each feed kind on PostgreSQL', () => {
       expect(r.get(k)!.rule, k).not.toBe('relative-at-same-property');
     }
   });
+
+  it('housing: at a property with more persons linked than a family has, relatives are no evidence', async () => {
+    const V = '430102007003';
+    const residents = Array.from({ length: 13 }, (_, k) => ({
+      pid: `P2${String(k).padStart(2, '0')}`, idNumber: idNumber(A, `1970-0${1 + (k % 9)}-1${k % 10}`, 100 + 2 * k + 1),
+      name: `宿舍${'甲乙丙丁戊己庚辛壬癸子丑寅'[k]}`, sex: 1 as const, birthDate: `1970-0${1 + (k % 9)}-1${k % 10}`, hukou: V,
+    }));
+    await insertPersons(db.pool, [
+      ...residents,
+      { pid: 'P290', name: '冯雪', sex: 2, birthDate: '1995-05-05', hukou: V },
+      { pid: 'P291', name: '冯雪', sex: 2, birthDate: '1996-06-06', hukou: V },
+    ]);
+    await relate(db.pool, 'P290', 'father', 'P200');
+    const batch = await ingestJson(db.pool, HOUSING_AGENCY, 'housing', [
+      ...residents.map((p, k) => ({ record_id: `F40-${k}`, property_id: 'F-40', division: V, name: p.name, id_number: p.idNumber, occupancy: '租户' })),
+      { record_id: 'F40-x', property_id: 'F-40', division: V, name: '冯雪', occupancy: '租户' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    for (let k = 0; k < 13; k++) expect(r.get(`F40-${k}/subject`)).toMatchObject({ status: 'linked', pid: residents[k].pid });
+    expect(r.get('F40-x/subject')!.status).not.toBe('linked');
+  });
 });

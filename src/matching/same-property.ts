@@ -88,6 +88,9 @@ function decideFromEarlierReports({ staged, decisions, model, thresholds }: Fami
   }
 }
 
+/** More persons linked at one property than a family has: the relatives rule does not apply there. */
+export const MAX_HOUSEHOLD = 12;
+
 /**
  * The register's relatives (within two steps: spouse, parents, children, siblings, grandparents,
  * grandchildren, in-laws) of each anchor, living or moved away, not dead.
@@ -136,6 +139,9 @@ async function decideFromRelatives(
   const ii: number[] = [], anchors: string[] = [];
   for (const i of is) {
     const mine = new Set([...(linkedAt.get(propertyOf(i)!) ?? []), ...(earlier.get(i) ?? []).map((o) => o.pid)]);
+    // A dormitory or a care home is not a family: its residents' relatives are no evidence (and
+    // would be many).
+    if (mine.size > MAX_HOUSEHOLD) continue;
     for (const pid of mine) {
       ii.push(i);
       anchors.push(pid);
