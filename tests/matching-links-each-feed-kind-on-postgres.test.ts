@@ -266,6 +266,25 @@ describe('linking each feed kind on PostgreSQL', () => {
     expect(r.get('U2/subject')).toMatchObject({ status: 'linked', pid: 'P75' });
   });
 
+  it('marriage: a party named only (no ID number, no birth date) is looked for in the registering office\'s county', async () => {
+    await insertPersons(db.pool, [
+      { pid: 'P80', name: '钟离春', sex: 1, birthDate: '1991-01-01', hukou: '430102003005', marital: '10' },
+      { pid: 'P81', name: '钟离春', sex: 1, birthDate: '1992-02-02', hukou: '430111001001', marital: '10' },
+      { pid: 'P82', idNumber: idNumber(A, '1993-03-03', 82), name: '韩梅', sex: 2, birthDate: '1993-03-03', hukou: '430102003005', marital: '10' },
+    ]);
+    const batch = await ingestJson(db.pool, CIVIL, 'marriage', [
+      { record_id: 'J9', kind: 'marriage', registered_on: '2024-03-08', party1_name: '钟离春',
+        party2_name: '韩梅', party2_id_number: idNumber(A, '1993-03-03', 82), party2_birth_date: '1993-03-03' },
+    ]);
+    await link(db.pool, batch);
+    const r = await results(db.pool, batch);
+    expect(r.get('J9/party2')).toMatchObject({ status: 'linked', pid: 'P82' });
+    // The office is the county's (430102): its 钟离春 is weighed, the other county's is not.
+    const party1 = r.get('J9/party1')!;
+    expect(party1.rule).not.toBe('no-candidates');
+    expect(party1.explanation.candidates.map((c) => c.pid)).toEqual(['P80']);
+  });
+
   it('marriage: spouses both ways, a divorce unlinks them, two valid different ID numbers never link', async () => {
     const batch = await ingestJson(db.pool, CIVIL, 'marriage', [
       { record_id: 'J1', kind: '结婚登记', registered_on: '2024-03-05', party1_name: '刘洋', party1_id_number: ids.liuyang15, party1_birth_date: '1978/1/1',

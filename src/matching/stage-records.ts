@@ -50,11 +50,15 @@ export function stagePersons(records: readonly SourceRecord[]): StagedPerson[] {
   const out: StagedPerson[] = [];
   records.forEach((r, rec) => {
     const division = recordDivision(r.feed, r.record) ?? r.agencyDivision;
+    // A record that names no place (a marriage, a prenatal exam without an address) is looked up
+    // by name in the county of the agency that sent it: a civil-affairs office registers the
+    // marriages of its county's residents, a hospital serves its county.
+    const agencyCounty = r.agencyDivision && r.agencyDivision.length >= 6 ? r.agencyDivision.slice(0, 6) : null;
     for (const p of personsOfRecord(r.feed, r.record)) {
       const forms = p.input.name ? nameForms(p.input.name) : null;
       const idNumber = legacyId(r.rawIds?.[p.role], p.input.idNumber) ?? p.input.idNumber;
       const prepared = prepareRecord({ ...p.input, idNumber, nameNorm: forms?.norm, namePinyin: forms?.pinyin });
-      out.push({ rec, role: p.role, input: p.input, prepared, division, lookIn: p.lookIn });
+      out.push({ rec, role: p.role, input: p.input, prepared, division, lookIn: p.lookIn ?? agencyCounty });
     }
   });
   return out;
