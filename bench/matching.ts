@@ -34,6 +34,7 @@ import { migrate } from '../src/db/migrate.js';
 import { ingest } from '../src/intake/ingest.js';
 import { createLogger } from '../src/logger.js';
 import { ensureFrequencies, linkBatchRun, type LinkRunResult } from '../src/matching/link-run.js';
+import { LINK_RULES } from '../src/matching/link-decision.js';
 import { saveModel } from '../src/matching/model-store.js';
 import { matchSettings } from '../src/matching/settings.js';
 import { estimateFromDatabase } from '../src/matching/train/estimate-model.js';
@@ -203,10 +204,9 @@ interface ResultRow {
   best: string | null;
 }
 
-/** Rules whose outcome does not depend on the thresholds. */
-const FIXED_RULES = new Set(['verified-id-and-birth-date', 'duplicate-verified-id', 'only-excluded-candidates', 'no-candidates',
-  'child-of-linked-mother', 'not-a-child-of-linked-mother', 'child-of-another-mother', 'registered-here-already', 'registered-in-another-county', 'married-to-another', 'child-of-another-family', 'same-property-earlier-report', 'relative-at-same-property', 'spouse-of-linked-mother', 'spouse-of-linked-party', 'newborn-registration',
-  'clerk', 'relink-changed-after-apply']);
+/** Rules whose outcome does not depend on the thresholds: all but the four the thresholds decide. */
+const THRESHOLD_RULES = new Set(['above-link-threshold', 'close-runner-up', 'review-band', 'below-review-threshold']);
+const FIXED_RULES = new Set<string>(LINK_RULES.filter((r) => !THRESHOLD_RULES.has(r)));
 
 /** The decision the stored score and margin give under other thresholds (what MATCH_LINK_THRESHOLD would change). */
 function redecide(r: ResultRow, link: number, review: number, margin: number): ResultRow {

@@ -9,6 +9,7 @@ import { zh } from '../src/web/i18n/zh.js';
 import { en } from '../src/web/i18n/en.js';
 import { safeNext } from '../src/web/context.js';
 import { RULES } from '../src/rules/catalog.js';
+import { LINK_RULES } from '../src/matching/link-decision.js';
 
 describe('html', () => {
   it('escapes interpolated values, keeps Html as it is, and drops null, undefined and false', () => {
@@ -63,6 +64,10 @@ describe('dictionaries', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
     const holes = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const k of Object.keys(zh) as (keyof typeof zh)[]) expect(holes(en[k]), k).toEqual(holes(zh[k]));
+  });
+
+  it('name every rule a link decision may carry, in both languages', () => {
+    for (const r of LINK_RULES) for (const lang of ['zh', 'en'] as const) expect(translator(lang).code('mrule', r), `${lang} ${r}`).not.toBe(r);
   });
 
   it('name every payload field a rule may put on a case', () => {

@@ -33,6 +33,17 @@ export type LinkRule =
   /** A relink changed a decision whose event had already changed the population database. */
   | 'relink-changed-after-apply';
 
+/** Every rule a stored decision may carry (the pages label each one; the compiler checks the list is whole). */
+export const LINK_RULES = [
+  'verified-id-and-birth-date', 'duplicate-verified-id', 'above-link-threshold', 'close-runner-up', 'review-band', 'below-review-threshold',
+  'only-excluded-candidates', 'no-candidates', 'child-of-linked-mother', 'not-a-child-of-linked-mother', 'child-of-another-mother',
+  'spouse-of-linked-mother', 'spouse-of-linked-party', 'newborn-registration', 'registered-here-already', 'registered-in-another-county',
+  'married-to-another', 'child-of-another-family', 'same-property-earlier-report', 'relative-at-same-property', 'clerk',
+  'relink-changed-after-apply',
+] as const satisfies readonly LinkRule[];
+const allRulesListed: Exclude<LinkRule, (typeof LINK_RULES)[number]> extends never ? true : false = true;
+void allRulesListed;
+
 export interface LinkDecision {
   status: LinkStatus;
   pid: string | null;
