@@ -11,7 +11,7 @@
 import { notOwn, type FamilyPassContext } from './family-pass.js';
 import { verifiedIdsDiffer } from './id-compare.js';
 import { linkRecord } from './link-batch.js';
-import { withRule, type LinkDecision } from './link-decision.js';
+import { withRule } from './link-decision.js';
 import { compareNames, NAME_EXACT, NAME_PINYIN } from './name-similarity.js';
 import { compareDates, DATE_DIFFERS } from './date-compare.js';
 import { preparePerson, type PersonMatchRow, type PreparedRecord } from './record.js';
@@ -119,7 +119,7 @@ export function relativesOfSql(i: number[], anchors: string[]): Sql {
 /**
  * Links the undecided subjects of housing records to the one relative, by the register, of a
  * person linked at the same property — in this report or an earlier one — whose name agrees
- * and whom nothing in the record contradicts (\`relative-at-same-property\`). A person another
+ * and whom nothing in the record contradicts (`relative-at-same-property`). A person another
  * record of the report was linked to is that record's, not a candidate. Returns the properties
  * where a decision changed.
  */
