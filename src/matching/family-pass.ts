@@ -20,7 +20,7 @@ import { compareIds, ID_DIFFERS, ID_EXACT, ID_ONE_EDIT } from './id-compare.js';
 import { compareDates, DATE_DIFFERS } from './date-compare.js';
 import type { HouseholdRecord, MarriageRecord } from '../adapters/index.js';
 import { compareDivisions, DIVISION_VILLAGE } from './division-compare.js';
-import { preparePerson, type PersonMatchRow, type PreparedRecord } from './record.js';
+import { notOwn, preparePerson, type PersonMatchRow, type PreparedRecord } from './record.js';
 import { decideFromProperty } from './same-property.js';
 import type { SourceRecord, StagedPerson } from './stage-records.js';
 import type { Sql } from './sql/sql.js';
@@ -37,10 +37,6 @@ export interface FamilyPassContext {
   exclude?: ReadonlyMap<number, string>;
 }
 
-/** Rows of candidates found for staged persons, without the ones their own record created. */
-export function notOwn<R extends { i: number; pid: string }>(rows: R[], exclude?: ReadonlyMap<number, string>): R[] {
-  return exclude?.size ? rows.filter((r) => exclude.get(r.i) !== r.pid) : rows;
-}
 
 export function childrenOfMothersSql(i: number[], mothers: string[], births: string[]): Sql {
   return {
@@ -356,12 +352,14 @@ function eventChecks(records: readonly SourceRecord[], staged: readonly StagedPe
           contradicts: (p) => Number(p.status) === 1 && (hereAlready(p) || elsewhere(p)),
           ruleFor: (p) => (hereAlready(p) ? 'registered-here-already' : 'registered-in-another-county'),
         });
-      } else if (r.type === 'birth' && registeredSurname(s.prepared.name, r.ethnicity)) {
-        const surname = registeredSurname(s.prepared.name, r.ethnicity)!;
-        checks.push({
-          i, rule: 'child-of-another-family', parents: true,
-          contradicts: (p) => !!p.father_surname && !!p.mother_surname && p.father_surname !== surname && p.mother_surname !== surname,
-        });
+      } else if (r.type === 'birth') {
+        const surname = registeredSurname(s.prepared.name, r.ethnicity);
+        if (surname) {
+          checks.push({
+            i, rule: 'child-of-another-family', parents: true,
+            contradicts: (p) => !!p.father_surname && !!p.mother_surname && p.father_surname !== surname && p.mother_surname !== surname,
+          });
+        }
       }
     } else if (source.feed === 'marriage' && (source.record as MarriageRecord).kind === 'marriage') {
       const o = byRecordRole.get(`${s.rec}\u0000${s.role === 'party1' ? 'party2' : 'party1'}`);

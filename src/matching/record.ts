@@ -129,6 +129,11 @@ export interface PersonMatchRow {
   phone: string | null;
 }
 
+/** Rows of candidates found for staged persons (`i`), without the ones their own record created (a relink's `exclude`). */
+export function notOwn<R extends { i: number; pid: string }>(rows: R[], exclude?: ReadonlyMap<number, string>): R[] {
+  return exclude?.size ? rows.filter((r) => exclude.get(r.i) !== r.pid) : rows;
+}
+
 export function preparePerson(row: PersonMatchRow): PreparedRecord {
   return prepareRecord({
     idNumber: row.id_number,

@@ -8,13 +8,13 @@
 // ID number, phone or birth date is, among the register's same-named persons, the one who is a
 // relative of a resident linked there: a 王伟 of the village may be one of three, but only one
 // is the linked 李娜's husband.
-import { notOwn, type FamilyPassContext } from './family-pass.js';
+import type { FamilyPassContext } from './family-pass.js';
 import { verifiedIdsDiffer } from './id-compare.js';
 import { linkRecord } from './link-batch.js';
 import { withRule } from './link-decision.js';
 import { compareNames, NAME_EXACT, NAME_PINYIN } from './name-similarity.js';
 import { compareDates, DATE_DIFFERS } from './date-compare.js';
-import { preparePerson, type PersonMatchRow, type PreparedRecord } from './record.js';
+import { notOwn, preparePerson, type PersonMatchRow, type PreparedRecord } from './record.js';
 import type { HousingRecord } from '../adapters/index.js';
 import type { SourceRecord, StagedPerson } from './stage-records.js';
 import type { Sql } from './sql/sql.js';
